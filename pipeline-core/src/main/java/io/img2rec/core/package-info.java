@@ -1,0 +1,1 @@
+package io.img2rec.core;
