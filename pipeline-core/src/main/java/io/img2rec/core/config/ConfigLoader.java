@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.img2rec.core.image.PixelPreprocessing;
 import io.img2rec.core.image.ResizeInterpolation;
+import io.img2rec.core.image.TensorLayout;
 import io.img2rec.core.model.Backbone;
 
 import java.io.IOException;
@@ -184,8 +185,7 @@ public final class ConfigLoader {
                 (int) node.integer("input_size", m.inputSize(), 16, 1024),
                 node.choice("preprocessing", m.preprocessing(), PixelPreprocessing.class, PixelPreprocessing::configName),
                 node.choice("resize", m.resize(), ResizeInterpolation.class, ResizeInterpolation::configName),
-                node.choice("data_format", m.dataFormat(), ModelConfig.DataLayout.class,
-                        ModelConfig.DataLayout::configName),
+                node.choice("data_format", m.dataFormat(), TensorLayout.class, TensorLayout::configName),
                 node.choice("heads", m.heads(), ModelConfig.Heads.class, ModelConfig.Heads::configName),
                 topConfig,
                 node.string("weights", m.weights()),

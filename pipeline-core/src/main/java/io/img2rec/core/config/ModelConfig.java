@@ -2,6 +2,7 @@ package io.img2rec.core.config;
 
 import io.img2rec.core.image.PixelPreprocessing;
 import io.img2rec.core.image.ResizeInterpolation;
+import io.img2rec.core.image.TensorLayout;
 import io.img2rec.core.model.Backbone;
 
 import java.util.Locale;
@@ -14,7 +15,7 @@ import java.util.Locale;
  * @param unfrozenLayers   the last N layers (counted as Keras counted them, the top being one) trained in phase 2
  */
 public record ModelConfig(Backbone architecture, int inputSize, PixelPreprocessing preprocessing,
-                          ResizeInterpolation resize, DataLayout dataFormat, Heads heads, TopModelConfig top,
+                          ResizeInterpolation resize, TensorLayout dataFormat, Heads heads, TopModelConfig top,
                           String weights, WeightsFallback weightsFallback, int unfrozenLayers) {
     public ModelConfig {
         ConfigChecks.notNull("model.architecture", architecture);
@@ -49,28 +50,16 @@ public record ModelConfig(Backbone architecture, int inputSize, PixelPreprocessi
     public static ModelConfig defaults(Backbone backbone) {
         return switch (backbone) {
             case VGG16 -> new ModelConfig(backbone, 150, PixelPreprocessing.BGR_RESCALE, ResizeInterpolation.NEAREST,
-                    DataLayout.NHWC, Heads.PER_LABEL, new TopModelConfig(TopModelConfig.Pooling.FLATTEN, 256, 0.5),
+                    TensorLayout.NHWC, Heads.PER_LABEL, new TopModelConfig(TopModelConfig.Pooling.FLATTEN, 256, 0.5),
                     "imagenet", WeightsFallback.NONE, 5);
             case RESNET50 -> new ModelConfig(backbone, 224, PixelPreprocessing.CAFFE, ResizeInterpolation.NEAREST,
-                    DataLayout.NHWC, Heads.PER_LABEL,
+                    TensorLayout.NHWC, Heads.PER_LABEL,
                     new TopModelConfig(TopModelConfig.Pooling.GLOBAL_AVERAGE, 512, 0.25),
                     "imagenet", WeightsFallback.NONE, 5);
             case TINY_CNN -> new ModelConfig(backbone, 32, PixelPreprocessing.BGR_RESCALE, ResizeInterpolation.NEAREST,
-                    DataLayout.NHWC, Heads.PER_LABEL, new TopModelConfig(TopModelConfig.Pooling.GLOBAL_AVERAGE, 32, 0.25),
+                    TensorLayout.NHWC, Heads.PER_LABEL, new TopModelConfig(TopModelConfig.Pooling.GLOBAL_AVERAGE, 32, 0.25),
                     "random", WeightsFallback.NONE, 2);
         };
-    }
-
-    /** Memory layout of image tensors. */
-    public enum DataLayout {
-        /** [batch, height, width, channels]: the fast layout with oneDNN. */
-        NHWC,
-        /** [batch, channels, height, width]: DL4J's zoo layout. */
-        NCHW;
-
-        public String configName() {
-            return name().toLowerCase(Locale.ROOT);
-        }
     }
 
     /** One binary model per label (the original's one-vs-rest) or one model with a sigmoid per label. */
