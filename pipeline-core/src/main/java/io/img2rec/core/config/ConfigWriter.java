@@ -3,12 +3,9 @@ package io.img2rec.core.config;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.img2rec.core.io.Sha256;
 
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,12 +30,7 @@ public final class ConfigWriter {
 
     /** SHA-256 of the canonical YAML: equal configs have equal hashes. */
     public static String hash(PipelineConfig c) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(toYaml(c).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
+        return Sha256.of(toYaml(c));
     }
 
     static Map<String, Object> toTree(PipelineConfig c) {

@@ -1,0 +1,36 @@
+package io.img2rec.core.checkpoint;
+
+import io.img2rec.core.provenance.RunProvenance;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a checkpoint is and how it was made. Stored as {@code <zip name>.json} beside the model zip.
+ *
+ * @param formatVersion  version of this sidecar format
+ * @param labels         the labels the model's outputs stand for, in output order (one for a per-label model)
+ * @param kind           {@code best} or {@code last}
+ * @param phase          {@code top} (phase 1) or {@code fine_tune} (phase 2)
+ * @param epoch          1-based epoch within the phase
+ * @param metrics        validation metrics of that epoch (auc, loss, accuracy, f1)
+ * @param threshold      decision threshold for the score (0.5 unless tuned on validation)
+ * @param modelSha256    SHA-256 of the zip this sidecar describes
+ * @param contents       {@code full} (whole network, servable) or {@code head} (only the trainable part, for resume)
+ */
+public record CheckpointSidecar(int formatVersion, String architecture, List<String> labels, String kind,
+                                String contents, int inputSize, String preprocessing, String resize,
+                                String dataFormat, String phase, int epoch, Map<String, Double> metrics,
+                                double threshold, String modelSha256, RunProvenance provenance) {
+    public static final int FORMAT_VERSION = 1;
+
+    public CheckpointSidecar {
+        labels = List.copyOf(labels);
+        metrics = Map.copyOf(metrics);
+    }
+
+    public CheckpointSidecar withModelSha256(String sha256) {
+        return new CheckpointSidecar(formatVersion, architecture, labels, kind, contents, inputSize, preprocessing,
+                resize, dataFormat, phase, epoch, metrics, threshold, sha256, provenance);
+    }
+}
