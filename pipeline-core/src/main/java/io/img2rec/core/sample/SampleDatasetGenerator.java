@@ -19,9 +19,12 @@ import javax.imageio.ImageIO;
  * and a portrait with several labels copied byte for byte, under the same name, into each of its
  * label folders. The same seed gives the same bytes.
  *
+ * <p>It needs nothing beyond the JDK, so it runs straight from the compiled classes (see
+ * {@code datasets/README.md}):
+ *
  * <pre>
- * mvn -q -pl pipeline-core compile exec:java -Dexec.mainClass=io.img2rec.core.sample.SampleDatasetGenerator \
- *     -Dexec.args="datasets/sample 360 42"
+ * mvn -q -pl pipeline-core compile
+ * java -cp pipeline-core/target/classes io.img2rec.core.sample.SampleDatasetGenerator datasets/sample 360 42
  * </pre>
  */
 public final class SampleDatasetGenerator {
