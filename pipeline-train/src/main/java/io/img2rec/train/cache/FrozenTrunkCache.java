@@ -1,0 +1,160 @@
+package io.img2rec.train.cache;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntConsumer;
+
+/**
+ * Activations of a frozen trunk at its boundary vertices, computed once per {@link CacheItem} and then served to
+ * every label model of the architecture, every epoch. One {@link ActivationStore} per boundary vertex.
+ */
+public final class FrozenTrunkCache implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(FrozenTrunkCache.class);
+
+    private final List<String> boundary;
+    private final List<long[]> shapes;
+    private final List<ActivationStore> stores;
+    private final Map<CacheItem, Integer> rows;
+    private final Map<CacheItem, String> failures;
+    private final double seconds;
+
+    private FrozenTrunkCache(List<String> boundary, List<long[]> shapes, List<ActivationStore> stores,
+                             Map<CacheItem, Integer> rows, Map<CacheItem, String> failures, double seconds) {
+        this.boundary = boundary;
+        this.shapes = shapes;
+        this.stores = stores;
+        this.rows = rows;
+        this.failures = failures;
+        this.seconds = seconds;
+    }
+
+    /**
+     * Runs {@code trunk} (inference mode) over every item, in batches, and stores its outputs.
+     *
+     * @param trunk          source inputs → one output per vertex in {@code outputs}
+     * @param ramBudgetBytes shared by all stores; rows beyond it spill into {@code spillDir}
+     * @param progress       told how many items each batch handled
+     */
+    public static FrozenTrunkCache build(ComputationGraph trunk, List<String> outputs, BatchSource source,
+                                         List<CacheItem> items, int batchSize, long ramBudgetBytes, Path spillDir,
+                                         IntConsumer progress) {
+        long start = System.nanoTime();
+        List<long[]> shapes = new ArrayList<>();
+        List<ActivationStore> stores = new ArrayList<>();
+        Map<CacheItem, Integer> rows = new HashMap<>();
+        Map<CacheItem, String> failures = new LinkedHashMap<>();
+        for (int from = 0; from < items.size(); from += batchSize) {
+            List<CacheItem> batch = items.subList(from, Math.min(items.size(), from + batchSize));
+            BatchSource.LoadedBatch loaded = source.load(batch);
+            failures.putAll(loaded.failures());
+            if (!loaded.loaded().isEmpty()) {
+                INDArray[] activations = trunk.output(false, loaded.inputs());
+                if (activations.length != outputs.size()) {
+                    throw new IllegalStateException("trunk gave " + activations.length + " outputs for " + outputs);
+                }
+                if (stores.isEmpty()) {
+                    long ramPerStore = ramBudgetBytes / activations.length;
+                    for (int b = 0; b < activations.length; b++) {
+                        long[] perImage = Arrays.copyOfRange(activations[b].shape(), 1, activations[b].rank());
+                        shapes.add(perImage);
+                        int length = (int) Arrays.stream(perImage).reduce(1, (p, q) -> p * q);
+                        String safeName = outputs.get(b).replaceAll("[^A-Za-z0-9_.-]", "_");
+                        stores.add(new ActivationStore(length, ramPerStore,
+                                spillDir.resolve("cache-" + System.identityHashCode(stores) + "-" + b + "-" + safeName + ".f32")));
+                    }
+                }
+                for (int b = 0; b < activations.length; b++) {
+                    float[] values = activations[b].castTo(DataType.FLOAT).dup('c').data().asFloat();
+                    int length = stores.get(b).rowLength();
+                    for (int i = 0; i < loaded.loaded().size(); i++) {
+                        int row = stores.get(b).append(values, i * length);
+                        if (b == 0) {
+                            rows.put(loaded.loaded().get(i), row);
+                        }
+                    }
+                }
+                for (INDArray input : loaded.inputs()) {
+                    input.close();
+                }
+            }
+            progress.accept(batch.size());
+        }
+        failures.forEach((item, reason) -> LOG.warn("left out of the cache: image {} copy {}: {}", item.image(),
+                item.copy(), reason));
+        return new FrozenTrunkCache(List.copyOf(outputs), shapes, stores, rows, failures,
+                (System.nanoTime() - start) / 1e9);
+    }
+
+    /** This cache as the source of another stage (e.g. phase-1 features computed from the phase-2 boundary). */
+    public BatchSource asSource() {
+        return items -> {
+            List<CacheItem> present = items.stream().filter(this::contains).toList();
+            Map<CacheItem, String> missing = new LinkedHashMap<>();
+            items.stream().filter(i -> !contains(i)).forEach(i -> missing.put(i,
+                    failures.getOrDefault(i, "not in the upstream cache")));
+            return new BatchSource.LoadedBatch(present, present.isEmpty() ? new INDArray[0] : batch(present), missing);
+        };
+    }
+
+    public boolean contains(CacheItem item) {
+        return rows.containsKey(item);
+    }
+
+    public Map<CacheItem, String> failures() {
+        return Map.copyOf(failures);
+    }
+
+    public List<String> boundary() {
+        return boundary;
+    }
+
+    public int size() {
+        return rows.size();
+    }
+
+    public double buildSeconds() {
+        return seconds;
+    }
+
+    public long spilledRows() {
+        return stores.stream().mapToLong(ActivationStore::spilledRows).sum();
+    }
+
+    /** The cached activations of {@code items} as one batch array per boundary vertex (head-graph inputs). */
+    public INDArray[] batch(List<CacheItem> items) {
+        INDArray[] out = new INDArray[stores.size()];
+        for (int b = 0; b < stores.size(); b++) {
+            ActivationStore store = stores.get(b);
+            float[] values = new float[items.size() * store.rowLength()];
+            for (int i = 0; i < items.size(); i++) {
+                Integer row = rows.get(items.get(i));
+                if (row == null) {
+                    throw new IllegalArgumentException("not in the cache: " + items.get(i));
+                }
+                store.read(row, values, i * store.rowLength());
+            }
+            long[] shape = new long[shapes.get(b).length + 1];
+            shape[0] = items.size();
+            System.arraycopy(shapes.get(b), 0, shape, 1, shapes.get(b).length);
+            out[b] = Nd4j.create(values, shape, 'c');
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        stores.forEach(ActivationStore::close);
+    }
+}
