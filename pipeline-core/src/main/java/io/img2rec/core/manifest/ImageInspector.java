@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
@@ -245,9 +244,5 @@ public final class ImageInspector {
         } catch (IOException e) {
             return "?";
         }
-    }
-
-    static boolean isBrokenSymlink(Path path) {
-        return Files.isSymbolicLink(path) && !Files.exists(path, new LinkOption[0]);
     }
 }
