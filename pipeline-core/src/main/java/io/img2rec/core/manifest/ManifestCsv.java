@@ -1,5 +1,7 @@
 package io.img2rec.core.manifest;
 
+import io.img2rec.core.io.AtomicFiles;
+
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringWriter;

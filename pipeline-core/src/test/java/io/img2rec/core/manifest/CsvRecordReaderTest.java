@@ -12,20 +12,19 @@ import org.junit.jupiter.api.Test;
 class CsvRecordReaderTest {
 
     @Test
-    void readsQuotedFieldsWithCommasQuotesAndLineBreaks() throws IOException {
+    void readsQuotedFieldsWithCommasQuotesAndLineBreaksReportingTheLineEachRecordEndsOn() throws IOException {
         String text = "a,b,c\r\n\"x, y\",\"say \"\"hi\"\"\",\n\n\"two\nlines\",,last\nend";
         CsvRecordReader reader = new CsvRecordReader(new StringReader(text));
 
         assertEquals(new CsvRecordReader.CsvLine(1, List.of("a", "b", "c")), reader.next());
         assertEquals(new CsvRecordReader.CsvLine(2, List.of("x, y", "say \"hi\"", "")), reader.next());
-        assertEquals(new CsvRecordReader.CsvLine(4, List.of("two\nlines", "", "last")), reader.next());
+        assertEquals(new CsvRecordReader.CsvLine(5, List.of("two\nlines", "", "last")), reader.next());
         assertEquals(new CsvRecordReader.CsvLine(6, List.of("end")), reader.next());
         assertNull(reader.next());
     }
 
     @Test
     void unterminatedQuoteIsAnError() {
-        CsvRecordReader reader = new CsvRecordReader(new StringReader("a,\"open\n"));
-        assertThrows(IOException.class, reader::next);
+        assertThrows(IOException.class, () -> new CsvRecordReader(new StringReader("a,\"open\n")).next());
     }
 }
