@@ -15,6 +15,7 @@ public enum Backbone {
         this.defaultInputSize = defaultInputSize;
     }
 
+    /** @return the square input side the original project trained this backbone at */
     public int defaultInputSize() {
         return defaultInputSize;
     }
@@ -22,5 +23,14 @@ public enum Backbone {
     /** The name used in configs, sidecars and file names ({@code vgg16}, {@code resnet50}, {@code tiny_cnn}). */
     public String configName() {
         return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** @return the architecture definition of this backbone (Keras geometry and layer names) */
+    public Architecture architecture() {
+        return switch (this) {
+            case VGG16 -> new Vgg16Architecture();
+            case RESNET50 -> new ResNet50Architecture(ResNet50Architecture.KERAS_2_2_BN_EPSILON);
+            case TINY_CNN -> new TinyCnnArchitecture();
+        };
     }
 }
