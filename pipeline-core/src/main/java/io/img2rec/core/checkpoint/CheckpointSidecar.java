@@ -17,11 +17,14 @@ import java.util.Map;
  * @param threshold      decision threshold for the score (0.5 unless tuned on validation)
  * @param modelSha256    SHA-256 of the zip this sidecar describes
  * @param contents       {@code full} (whole network, servable) or {@code head} (only the trainable part, for resume)
+ * @param modelFile      the zip's file name in the same folder (set by {@link CheckpointStore#write})
+ * @param resumeState    for "last" checkpoints: where training stood; null otherwise
  */
 public record CheckpointSidecar(int formatVersion, String architecture, List<String> labels, String kind,
                                 String contents, int inputSize, String preprocessing, String resize,
                                 String dataFormat, String phase, int epoch, Map<String, Double> metrics,
-                                double threshold, String modelSha256, RunProvenance provenance) {
+                                double threshold, String modelFile, String modelSha256, RunProvenance provenance,
+                                ResumeState resumeState) {
     public static final int FORMAT_VERSION = 1;
 
     public CheckpointSidecar {
@@ -29,8 +32,8 @@ public record CheckpointSidecar(int formatVersion, String architecture, List<Str
         metrics = Map.copyOf(metrics);
     }
 
-    public CheckpointSidecar withModelSha256(String sha256) {
+    public CheckpointSidecar withModel(String file, String sha256) {
         return new CheckpointSidecar(formatVersion, architecture, labels, kind, contents, inputSize, preprocessing,
-                resize, dataFormat, phase, epoch, metrics, threshold, sha256, provenance);
+                resize, dataFormat, phase, epoch, metrics, threshold, file, sha256, provenance, resumeState);
     }
 }

@@ -10,14 +10,17 @@ import org.deeplearning4j.util.ModelSerializer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Writes and reads checkpoints in a folder: {@code <name>.zip} (DL4J ModelSerializer) and {@code <name>.json}.
- * The zip is written first and the sidecar second, each atomically; a reader checks the zip against the
- * sidecar's SHA-256, so a truncated, altered or half-replaced checkpoint is refused with a clear error.
+ * Checkpoints in a folder, each a sidecar {@code <name>.json} naming a model zip {@code <name>-<sha prefix>.zip}.
+ * A write puts the new zip beside the old one, then replaces the sidecar atomically, then deletes the old zip: the
+ * sidecar rename is the commit, so a crash at any point leaves a sidecar whose zip exists and matches it. A reader
+ * checks the zip against the sidecar's SHA-256, so a truncated or altered file is refused with a clear error.
  */
 public final class CheckpointStore {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
@@ -33,26 +36,35 @@ public final class CheckpointStore {
         return folder;
     }
 
-    public Path modelFile(String name) {
-        return folder.resolve(name + ".zip");
-    }
-
     public Path sidecarFile(String name) {
         return folder.resolve(name + ".json");
     }
 
-    /** Saves a model and its sidecar (with the zip's hash filled in); returns the sidecar as written. */
+    /** Saves a model and then its sidecar (file name and hash filled in); returns the sidecar as written. */
     public CheckpointSidecar write(String name, ComputationGraph model, boolean withUpdater, CheckpointSidecar sidecar)
             throws CheckpointException {
-        Path zip = modelFile(name);
         try {
             Files.createDirectories(folder);
-            AtomicFiles.writeVia(zip, temp -> ModelSerializer.writeModel(model, temp.toFile(), withUpdater));
-            CheckpointSidecar complete = sidecar.withModelSha256(Sha256.of(zip));
-            AtomicFiles.writeString(sidecarFile(name), JSON.writeValueAsString(complete));
-            return complete;
+            Optional<CheckpointSidecar> previous = exists(name) ? Optional.of(readSidecar(name)) : Optional.empty();
+            Path temp = Files.createTempFile(folder, "." + name + ".", ".zip.tmp");
+            try {
+                ModelSerializer.writeModel(model, temp.toFile(), withUpdater);
+                String sha = Sha256.of(temp);
+                String fileName = name + "-" + sha.substring(0, 12) + ".zip";
+                Files.move(temp, folder.resolve(fileName), StandardCopyOption.ATOMIC_MOVE,
+                        StandardCopyOption.REPLACE_EXISTING);
+                CheckpointSidecar complete = sidecar.withModel(fileName, sha);
+                AtomicFiles.writeString(sidecarFile(name), JSON.writeValueAsString(complete));
+                if (previous.isPresent() && previous.get().modelFile() != null
+                        && !previous.get().modelFile().equals(fileName)) {
+                    Files.deleteIfExists(folder.resolve(previous.get().modelFile()));
+                }
+                return complete;
+            } finally {
+                Files.deleteIfExists(temp);
+            }
         } catch (IOException e) {
-            throw new CheckpointException("cannot write checkpoint " + zip + ": " + e.getMessage()
+            throw new CheckpointException("cannot write checkpoint " + name + " in " + folder + ": " + e.getMessage()
                     + " (check that the folder is writable and the disk has space)", e);
         }
     }
@@ -69,10 +81,18 @@ public final class CheckpointStore {
         return readSidecar(sidecarFile(name));
     }
 
+    /** The zip a sidecar (read from {@code sidecarFile}) describes. */
+    public static Path modelFileOf(Path sidecarFile, CheckpointSidecar sidecar) throws CheckpointException {
+        if (sidecar.modelFile() == null || sidecar.modelFile().contains("/") || sidecar.modelFile().contains("\\")) {
+            throw new CheckpointException(sidecarFile + ": names no model file (modelFile = " + sidecar.modelFile() + ")");
+        }
+        return sidecarFile.resolveSibling(sidecar.modelFile());
+    }
+
     /** Checks the zip against its sidecar's hash. */
     public static void verify(Path zip, CheckpointSidecar sidecar) throws CheckpointException {
         if (!Files.isRegularFile(zip)) {
-            throw new CheckpointException(zip + " is missing although its sidecar exists; the checkpoint is incomplete");
+            throw new CheckpointException(zip + " is missing although its sidecar names it; the checkpoint is incomplete");
         }
         try {
             String actual = Sha256.of(zip);
@@ -85,13 +105,15 @@ public final class CheckpointStore {
         }
     }
 
-    /** Loads a verified model. */
+    /** Loads the verified model of checkpoint {@code name}. */
     public ComputationGraph load(String name, boolean withUpdater) throws CheckpointException {
-        return load(modelFile(name), readSidecar(name), withUpdater);
+        return load(sidecarFile(name), withUpdater);
     }
 
-    public static ComputationGraph load(Path zip, CheckpointSidecar sidecar, boolean withUpdater)
-            throws CheckpointException {
+    /** Loads the verified model a sidecar file describes. */
+    public static ComputationGraph load(Path sidecarFile, boolean withUpdater) throws CheckpointException {
+        CheckpointSidecar sidecar = readSidecar(sidecarFile);
+        Path zip = modelFileOf(sidecarFile, sidecar);
         verify(zip, sidecar);
         try {
             return ModelSerializer.restoreComputationGraph(zip.toFile(), withUpdater);
@@ -100,7 +122,7 @@ public final class CheckpointStore {
         }
     }
 
-    /** Names (without extension) of the checkpoints in the folder that have a sidecar. */
+    /** Names (without extension) of the checkpoints in the folder, from their sidecars. */
     public List<String> names() throws IOException {
         if (!Files.isDirectory(folder)) {
             return List.of();
@@ -117,6 +139,6 @@ public final class CheckpointStore {
     }
 
     public boolean exists(String name) {
-        return Files.isRegularFile(sidecarFile(name)) && Files.isRegularFile(modelFile(name));
+        return Files.isRegularFile(sidecarFile(name));
     }
 }

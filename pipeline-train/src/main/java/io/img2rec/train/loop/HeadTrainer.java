@@ -1,0 +1,108 @@
+package io.img2rec.train.loop;
+
+import io.img2rec.eval.metrics.MetricValue;
+import io.img2rec.eval.metrics.RocAuc;
+import io.img2rec.train.cache.CacheItem;
+import io.img2rec.train.cache.FrozenTrunkCache;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.IntConsumer;
+
+/**
+ * One epoch of training and one pass of validation for a head graph on cached inputs. Class weights go in as the
+ * label mask (per example and output); the epoch's shuffling, augmented-copy draws and dropout all come from the
+ * epoch seed, so an epoch can be replayed exactly.
+ */
+public final class HeadTrainer {
+    private final int batchSize;
+
+    public HeadTrainer(int batchSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batchSize must be positive, got " + batchSize);
+        }
+        this.batchSize = batchSize;
+    }
+
+    /** Trains one epoch; returns the mean (weighted) training loss. */
+    public double trainEpoch(ComputationGraph head, TrainingData data, ClassWeighting weights, long epochSeed,
+                             IntConsumer progress) {
+        SplittableRandom random = new SplittableRandom(epochSeed);
+        List<CacheItem> items = data.epochItems(random);
+        Nd4j.getRandom().setSeed(random.nextLong()); // dropout masks of this epoch
+        double lossSum = 0;
+        int batches = 0;
+        for (int from = 0; from < items.size(); from += batchSize) {
+            List<CacheItem> batch = items.subList(from, Math.min(items.size(), from + batchSize));
+            INDArray[] inputs = data.cache().batch(batch);
+            float[][] truth = new float[batch.size()][];
+            for (int i = 0; i < batch.size(); i++) {
+                truth[i] = data.truth()[batch.get(i).image()];
+            }
+            INDArray labels = Nd4j.create(truth);
+            INDArray mask = Nd4j.create(weights.mask(truth), new long[] {batch.size(), data.outputs()}, 'c');
+            head.fit(new MultiDataSet(inputs, new INDArray[] {labels}, null, new INDArray[] {mask}));
+            lossSum += head.score();
+            batches++;
+            progress.accept(batch.size());
+        }
+        return lossSum / Math.max(1, batches);
+    }
+
+    /** Scores (probabilities) of the head for the images' original (un-augmented) inputs: [image][output]. */
+    public double[][] predict(ComputationGraph head, FrozenTrunkCache cache, List<Integer> images) {
+        double[][] scores = new double[images.size()][];
+        for (int from = 0; from < images.size(); from += batchSize) {
+            List<CacheItem> batch = new ArrayList<>();
+            for (int i = from; i < Math.min(images.size(), from + batchSize); i++) {
+                batch.add(new CacheItem(images.get(i), CacheItem.ORIGINAL));
+            }
+            INDArray out = head.output(false, cache.batch(batch))[0];
+            for (int i = 0; i < batch.size(); i++) {
+                scores[from + i] = out.getRow(i).toDoubleVector();
+            }
+        }
+        return scores;
+    }
+
+    /** Validation loss (unweighted binary cross-entropy), mean ROC AUC over outputs and accuracy at 0.5. */
+    public ValidationMetrics validate(ComputationGraph head, TrainingData data) {
+        double[][] scores = predict(head, data.cache(), data.validationImages());
+        float[][] truth = data.truthOf(data.validationImages());
+        return ValidationMetrics.of(truth, scores);
+    }
+
+    /** Metrics of scores against truth, per output averaged. */
+    public record ValidationMetrics(double loss, double auc, double accuracy) {
+        static ValidationMetrics of(float[][] truth, double[][] scores) {
+            int outputs = truth[0].length;
+            double loss = 0;
+            long correct = 0;
+            double aucSum = 0;
+            int aucCount = 0;
+            for (int o = 0; o < outputs; o++) {
+                boolean[] t = new boolean[truth.length];
+                double[] s = new double[truth.length];
+                for (int i = 0; i < truth.length; i++) {
+                    t[i] = truth[i][o] > 0.5f;
+                    s[i] = scores[i][o];
+                    double p = Math.min(Math.max(s[i], 1e-7), 1 - 1e-7);
+                    loss -= t[i] ? Math.log(p) : Math.log(1 - p);
+                    correct += (s[i] >= 0.5) == t[i] ? 1 : 0;
+                }
+                MetricValue auc = RocAuc.of(t, s);
+                if (auc.isDefined()) {
+                    aucSum += auc.orElseThrow();
+                    aucCount++;
+                }
+            }
+            long n = (long) truth.length * outputs;
+            return new ValidationMetrics(loss / n, aucCount == 0 ? Double.NaN : aucSum / aucCount, (double) correct / n);
+        }
+    }
+}
