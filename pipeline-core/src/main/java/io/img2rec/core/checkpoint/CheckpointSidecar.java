@@ -14,7 +14,7 @@ import java.util.Map;
  * @param phase          {@code top} (phase 1) or {@code fine_tune} (phase 2)
  * @param epoch          1-based epoch within the phase
  * @param metrics        validation metrics of that epoch (auc, loss, accuracy, f1)
- * @param threshold      decision threshold for the score (0.5 unless tuned on validation)
+ * @param thresholds     decision threshold per label (max-F1 on the validation split; 0.5 when undefined)
  * @param modelSha256    SHA-256 of the zip this sidecar describes
  * @param contents       {@code full} (whole network, servable) or {@code head} (only the trainable part, for resume)
  * @param modelFile      the zip's file name in the same folder (set by {@link CheckpointStore#write})
@@ -23,17 +23,18 @@ import java.util.Map;
 public record CheckpointSidecar(int formatVersion, String architecture, List<String> labels, String kind,
                                 String contents, int inputSize, String preprocessing, String resize,
                                 String dataFormat, String phase, int epoch, Map<String, Double> metrics,
-                                double threshold, String modelFile, String modelSha256, RunProvenance provenance,
+                                Map<String, Double> thresholds, String modelFile, String modelSha256, RunProvenance provenance,
                                 ResumeState resumeState) {
     public static final int FORMAT_VERSION = 1;
 
     public CheckpointSidecar {
         labels = List.copyOf(labels);
         metrics = Map.copyOf(metrics);
+        thresholds = Map.copyOf(thresholds);
     }
 
     public CheckpointSidecar withModel(String file, String sha256) {
         return new CheckpointSidecar(formatVersion, architecture, labels, kind, contents, inputSize, preprocessing,
-                resize, dataFormat, phase, epoch, metrics, threshold, file, sha256, provenance, resumeState);
+                resize, dataFormat, phase, epoch, metrics, thresholds, file, sha256, provenance, resumeState);
     }
 }

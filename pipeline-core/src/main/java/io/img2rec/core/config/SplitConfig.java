@@ -16,6 +16,11 @@ public record SplitConfig(double train, double validation, double test) {
         }
     }
 
+    /** The same fractions as the splitter takes them. */
+    public io.img2rec.core.split.SplitRatios ratios() {
+        return new io.img2rec.core.split.SplitRatios(train, validation, test);
+    }
+
     public static SplitConfig defaults() {
         return new SplitConfig(0.70, 0.15, 0.15);
     }
