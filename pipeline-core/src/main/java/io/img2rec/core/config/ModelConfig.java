@@ -58,7 +58,7 @@ public record ModelConfig(Backbone architecture, int inputSize, PixelPreprocessi
                     "imagenet", WeightsFallback.NONE, 5);
             case TINY_CNN -> new ModelConfig(backbone, 32, PixelPreprocessing.BGR_RESCALE, ResizeInterpolation.NEAREST,
                     TensorLayout.NHWC, Heads.PER_LABEL, new TopModelConfig(TopModelConfig.Pooling.GLOBAL_AVERAGE, 32, 0.25),
-                    "random", WeightsFallback.NONE, 2);
+                    "random", WeightsFallback.NONE, 3);
         };
     }
 

@@ -39,13 +39,17 @@ public final class ParameterTransfer {
 
     private static List<String> copy(ComputationGraph from, ComputationGraph to, boolean requireAll) {
         List<String> copied = new ArrayList<>();
+        Map<String, Layer> sources = new java.util.HashMap<>();
+        for (Layer layer : from.getLayers()) {
+            sources.put(layer.conf().getLayer().getLayerName(), layer);
+        }
         for (Layer target : to.getLayers()) {
             Map<String, INDArray> targetParams = target.paramTable();
             if (targetParams.isEmpty()) {
                 continue;
             }
             String name = target.conf().getLayer().getLayerName();
-            Layer source = from.getLayer(name);
+            Layer source = sources.get(name); // ComputationGraph.getLayer throws for unknown names
             if (source == null) {
                 if (requireAll) {
                     throw new IllegalArgumentException("layer '" + name + "' of the target graph has no namesake in "

@@ -1,0 +1,47 @@
+package io.img2rec.train;
+
+import io.img2rec.core.checkpoint.CheckpointSidecar;
+import io.img2rec.core.checkpoint.CheckpointStore;
+import io.img2rec.core.config.PipelineConfig;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TrainingJobTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void tinyRunWritesCheckpointsPredictionsAndEpochMetricsForEveryLabel() throws Exception {
+        Path data = TinyRuns.dataset(dir, 90, 3);
+        PipelineConfig config = TinyRuns.config(data, dir.resolve("runs"), Map.of());
+        TrainingJob.Result result = TinyRuns.job(config, dir).runNew();
+
+        Path checkpoints = result.run().checkpoints();
+        for (String label : List.of("hat", "beard", "eyewear")) {
+            for (String kind : List.of("best", "last", "top-best")) {
+                assertTrue(Files.isRegularFile(checkpoints.resolve("tiny_cnn-" + label + "-" + kind + ".json")), label + kind);
+            }
+            CheckpointSidecar best = CheckpointStore.readSidecar(checkpoints.resolve("tiny_cnn-" + label + "-best.json"));
+            assertEquals(List.of(label), best.labels());
+            assertEquals("full", best.contents());
+            ComputationGraph loaded = CheckpointStore.load(checkpoints.resolve("tiny_cnn-" + label + "-best.json"), false);
+            assertEquals(1, loaded.getConfiguration().getNetworkOutputs().size());
+        }
+        List<String> predictions = Files.readAllLines(result.run().predictions());
+        assertEquals(1 + result.manifest().size() * 3, predictions.size());
+        List<String> epochs = Files.readAllLines(result.run().epochMetrics());
+        assertEquals(1 + 3 * (2 + 2), epochs.size(), String.join("\n", epochs));
+        assertTrue(Files.readString(result.run().provenance()).contains("random"));
+        assertNotEquals(0, result.outcome().imagesPerSecond().get("cache"));
+    }
+}
