@@ -54,7 +54,7 @@ public record LabelReport(String label, int positives, int negatives, int exclud
         List<String> notes = new ArrayList<>();
         if (excludedNaN > 0) {
             notes.add(excludedNaN + " of " + (excludedNaN + positives + negatives)
-                    + " scores were NaN and were excluded for '" + label + "'");
+                    + " scores were not numbers (failed images) and were excluded for '" + label + "'");
         }
         return List.copyOf(notes);
     }

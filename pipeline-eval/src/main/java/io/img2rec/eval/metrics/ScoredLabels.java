@@ -111,12 +111,12 @@ public final class ScoredLabels {
         return description.isEmpty() ? Optional.empty() : Optional.of(description);
     }
 
-    /** E.g. {@code "3 of 50 scores were NaN and were excluded"}, when any were. */
+    /** E.g. {@code "3 of 50 scores were not numbers (failed images) and were excluded"}, when any were. */
     public Optional<String> nanNote() {
         if (excludedNaN == 0) {
             return Optional.empty();
         }
-        return Optional.of(excludedNaN + " of " + (excludedNaN + size()) + " scores were NaN and were excluded"
+        return Optional.of(excludedNaN + " of " + (excludedNaN + size()) + " scores were not numbers (failed images) and were excluded"
                 + about());
     }
 
@@ -147,7 +147,7 @@ public final class ScoredLabels {
 
     private String emptyReason() {
         return "no examples" + about()
-                + (excludedNaN > 0 ? " (all " + excludedNaN + " scores were NaN)" : "");
+                + (excludedNaN > 0 ? " (all " + excludedNaN + " scores were not numbers)" : "");
     }
 
     /** {@code ""} or {@code " for <description>"}. */

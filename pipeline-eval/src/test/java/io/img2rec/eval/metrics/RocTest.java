@@ -128,13 +128,13 @@ class RocTest {
         RocCurve curve = RocCurve.of(sample);
         assertEquals(0.75, curve.auc().orElseThrow(), EXACT);
         assertEquals(2, curve.excludedNaN());
-        assertEquals("2 of 6 scores were NaN and were excluded", sample.nanNote().get());
+        assertEquals("2 of 6 scores were not numbers (failed images) and were excluded", sample.nanNote().get());
     }
 
     @Test
     void emptyAndAllNaNInputsGiveReasons() {
         assertEquals("no examples", RocAuc.of(new int[0], new double[0]).undefinedReason().get());
-        assertEquals("no examples (all 2 scores were NaN)",
+        assertEquals("no examples (all 2 scores were not numbers)",
                 RocAuc.of(new int[] {0, 1}, new double[] {Double.NaN, Double.NaN}).undefinedReason().get());
     }
 

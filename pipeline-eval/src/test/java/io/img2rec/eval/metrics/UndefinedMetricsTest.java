@@ -37,7 +37,7 @@ class UndefinedMetricsTest {
         LabelReport report = LabelReport.of("hat", new boolean[] {false, false, true},
                 new double[] {0.2, 0.3, Double.NaN}, 0.5);
         assertEquals("N/A (no positive examples for 'hat' (2 negatives))", report.auc().toString());
-        assertEquals(List.of("1 of 3 scores were NaN and were excluded for 'hat'"), report.notes());
+        assertEquals(List.of("1 of 3 scores were not numbers (failed images) and were excluded for 'hat'"), report.notes());
     }
 
     @Test
