@@ -158,8 +158,10 @@ public final class RunFolderFixture {
             Files.createDirectories(dir.resolve("checkpoints"));
             for (String model : models) {
                 for (String label : labels) {
-                    Files.writeString(dir.resolve("checkpoints/" + model + "-" + label + "-best.zip"), "zip");
-                    Files.writeString(dir.resolve("checkpoints/" + model + "-" + label + "-best.json"), "{}");
+                    String zip = model + "-" + label + "-best-0123456789ab.zip";
+                    Files.writeString(dir.resolve("checkpoints/" + zip), "zip");
+                    Files.writeString(dir.resolve("checkpoints/" + model + "-" + label + "-best.json"),
+                            "{\"modelFile\": \"" + zip + "\"}");
                 }
             }
         }

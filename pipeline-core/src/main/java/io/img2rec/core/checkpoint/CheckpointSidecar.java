@@ -28,9 +28,9 @@ public record CheckpointSidecar(int formatVersion, String architecture, List<Str
     public static final int FORMAT_VERSION = 1;
 
     public CheckpointSidecar {
-        labels = List.copyOf(labels);
-        metrics = Map.copyOf(metrics);
-        thresholds = Map.copyOf(thresholds);
+        labels = labels == null ? List.of() : List.copyOf(labels);
+        metrics = metrics == null ? Map.of() : Map.copyOf(metrics);
+        thresholds = thresholds == null ? Map.of() : Map.copyOf(thresholds);
     }
 
     public CheckpointSidecar withModel(String file, String sha256) {

@@ -8,7 +8,7 @@ import java.util.Optional;
  *
  * @param model   architecture name
  * @param label   label name
- * @param zip     expected {@code <model>-<label>-best.zip}
+ * @param zip     the model zip the sidecar names ({@code <model>-<label>-best-<sha prefix>.zip})
  * @param sidecar expected {@code <model>-<label>-best.json}
  */
 public record CheckpointStatus(String model, String label, Path zip, Path sidecar, boolean zipExists,

@@ -1,5 +1,8 @@
 package io.img2rec.eval.run;
 
+import io.img2rec.core.checkpoint.CheckpointException;
+import io.img2rec.core.checkpoint.CheckpointStore;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -296,9 +299,21 @@ public final class RunReader {
         Map<String, String[]> split = new LinkedHashMap<>();
         predictions.forEach(p -> split.putIfAbsent(p.model() + "-" + p.label(), new String[]{p.model(), p.label()}));
         for (String stem : pairs) {
-            Path zip = dir.resolve(stem + "-best.zip");
-            Path sidecar = dir.resolve(stem + "-best.json");
             String[] ml = split.get(stem);
+            Path sidecar = dir.resolve(stem + "-best.json");
+            Path multilabel = dir.resolve(ml[0] + "-multilabel-best.json");
+            if (!Files.isRegularFile(sidecar) && Files.isRegularFile(multilabel)) {
+                sidecar = multilabel;
+            }
+            // The sidecar names its zip (<name>-<sha prefix>.zip); without a readable sidecar the zip is unknown.
+            Path zip = dir.resolve(stem + "-best.zip");
+            if (Files.isRegularFile(sidecar)) {
+                try {
+                    zip = CheckpointStore.modelFileOf(sidecar, CheckpointStore.readSidecar(sidecar));
+                } catch (CheckpointException e) {
+                    notes.add(e.getMessage());
+                }
+            }
             out.add(new CheckpointStatus(ml[0], ml[1], zip, sidecar, Files.isRegularFile(zip),
                     Files.isRegularFile(sidecar)));
         }
