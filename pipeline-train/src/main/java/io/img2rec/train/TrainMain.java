@@ -1,0 +1,103 @@
+package io.img2rec.train;
+
+import io.img2rec.core.config.ConfigException;
+import io.img2rec.core.config.ConfigLoader;
+import io.img2rec.core.config.ConfigLocator;
+import io.img2rec.core.config.PipelineConfig;
+import io.img2rec.core.nativeio.NativeSetup;
+import io.img2rec.core.nativeio.OneDnnStatus;
+import io.img2rec.eval.EvaluationOptions;
+import io.img2rec.eval.EvaluationResult;
+import io.img2rec.eval.Evaluator;
+import io.img2rec.eval.LabelEvaluation;
+import io.img2rec.eval.ModelEvaluation;
+import io.img2rec.eval.report.ReportFiles;
+import io.img2rec.eval.report.ReportWriter;
+import io.img2rec.eval.run.RunReader;
+import io.img2rec.train.run.RunFolder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * {@code mvn -pl pipeline-train exec:java -Dconfig=vgg16.yaml [-Dtrain.epochs=2 ...]} trains every model of the
+ * config's architecture on its dataset, then evaluates them on the held-out test split and writes the report.
+ * {@code -Dresume=runs/<run>} continues an interrupted run with that run's own config and split.
+ */
+public final class TrainMain {
+    private static final Logger LOG = LoggerFactory.getLogger(TrainMain.class);
+
+    private TrainMain() {
+    }
+
+    public static void main(String[] args) {
+        NativeSetup.configure();
+        int status;
+        try {
+            run(System.getProperties());
+            status = 0;
+        } catch (ConfigException | io.img2rec.core.manifest.ManifestException
+                 | io.img2rec.core.checkpoint.CheckpointException | java.io.IOException e) {
+            System.err.println("img2rec: " + e.getMessage());
+            status = 2;
+        } catch (Exception e) {
+            LOG.error("training failed", e);
+            System.err.println("img2rec: training failed: " + e);
+            status = 1;
+        }
+        if (status != 0) {
+            System.exit(status);
+        }
+    }
+
+    static TrainingJob.Result run(Properties properties) throws Exception {
+        Path projectRoot = ConfigLocator.projectRoot(Path.of(""));
+        Map<String, String> overrides = ConfigLoader.overridesFrom(properties);
+        String resume = properties.getProperty("resume");
+        PipelineConfig config;
+        RunFolder resumed = null;
+        if (resume != null && !resume.isBlank()) {
+            Path dir = Path.of(resume);
+            resumed = RunFolder.existing(dir.isAbsolute() ? dir : projectRoot.resolve(dir));
+            if (!overrides.isEmpty()) {
+                throw new ConfigException("-Dresume", List.of("a resumed run keeps its own config (" + resumed.config()
+                        + "); remove the overrides " + overrides.keySet()));
+            }
+            config = ConfigLoader.load(resumed.config(), Map.of());
+        } else {
+            config = ConfigLoader.load(ConfigLocator.resolve(properties.getProperty("config"), projectRoot), overrides);
+        }
+        LOG.info("{}", OneDnnStatus.current().summary());
+        LOG.info("{}", NativeSetup.openBlasHint());
+        var job = new TrainingJob(config, projectRoot, true, new BaseWeights(projectRoot));
+        TrainingJob.Result result = resumed == null ? job.runNew() : job.resume(resumed);
+        evaluate(result, config);
+        return result;
+    }
+
+    /** Test-split metrics and the HTML report, through pipeline-eval. */
+    private static void evaluate(TrainingJob.Result result, PipelineConfig config) throws Exception {
+        var runFolder = RunReader.read(result.run().root());
+        EvaluationResult evaluation = new Evaluator(EvaluationOptions.seeded(config.seed())).evaluate(List.of(runFolder));
+        ReportFiles files = new ReportWriter().write(evaluation, List.of(runFolder), result.run().root());
+        StringBuilder table = new StringBuilder("test split (held out), per label:\n");
+        table.append(String.format(Locale.ROOT, "  %-10s %-10s %8s %8s %10s%n", "label", "model", "AUC", "F1@0.5",
+                "F1@tuned"));
+        for (LabelEvaluation label : evaluation.perLabel()) {
+            for (ModelEvaluation model : label.models()) {
+                table.append(String.format(Locale.ROOT, "  %-10s %-10s %8s %8s %10s%n", label.label(), model.model(),
+                        model.atDefault().auc(), model.atDefault().atThreshold().f1(), model.atTuned().atThreshold().f1()));
+            }
+        }
+        LOG.info("{}report: {}", table, files.html());
+        if (result.provenance().randomWeights()) {
+            LOG.warn("these models started from RANDOM weights ({}); the report says so too",
+                    result.provenance().weightsSource());
+        }
+    }
+}
