@@ -60,6 +60,19 @@ public final class ArchitectureTraining {
     private final RunProvenance provenance;
     private final EpochLog epochLog;
     private final boolean showProgress;
+    private AfterEpoch afterEpoch = (model, phase, epoch) -> { };
+
+    /** Called after each epoch's checkpoints are written (tests use it to interrupt a run at a chosen point). */
+    @FunctionalInterface
+    public interface AfterEpoch {
+        void after(String model, String phase, int epoch);
+    }
+
+    /** Sets the hook called after each epoch; returns this. */
+    public ArchitectureTraining afterEpoch(AfterEpoch hook) {
+        this.afterEpoch = hook;
+        return this;
+    }
 
     public ArchitectureTraining(PipelineConfig config, Manifest manifest, Path datasetRoot, RunFolder run,
                                 RunProvenance provenance, EpochLog epochLog, boolean showProgress) {
@@ -284,9 +297,10 @@ public final class ArchitectureTraining {
             runner.run(head, data, weights, config.seed(), key(), PHASE_FINE_TUNE, config.train().fineTune().epochs(),
                     state, sink(head, trunkCache, PHASE_FINE_TUNE), n -> { });
             fineSeconds = (System.nanoTime() - start) / 1e9;
-            if (bestScores == null && store.exists(name("best"))) { // resumed after the best was written
+            if (bestScores == null && store.exists(name("best-head"))) { // resumed after the best was written
                 restoreBestScores();
             }
+            writeServableBest();
             return new ModelOutcome(spec, bestScores, bestThresholds, bestPhase, bestEpoch, state.overallBestScore());
         }
 
@@ -336,11 +350,10 @@ public final class ArchitectureTraining {
                     bestThresholds = thresholds(bestScores);
                     bestPhase = phase;
                     bestEpoch = result.epoch();
-                    ParameterTransfer.copyMatchingParams(headTemplate, full);
-                    ParameterTransfer.copyMatchingParams(head, full);
-                    store.write(name("best"), full, false, sidecar("best", "full", result, bestThresholds, null));
+                    store.write(name("best-head"), head, false, sidecar("best", "head", result, bestThresholds, null));
                 }
                 store.write(name("last"), head, true, sidecar("last", "head", result, Map.of(), state));
+                afterEpoch.after(key(), phase, result.epoch());
             };
         }
 
@@ -355,10 +368,27 @@ public final class ArchitectureTraining {
             return scores;
         }
 
+        /**
+         * The servable best: the frozen base as it started plus the best epoch's trainable layers, as one network.
+         * Written once per model (a full VGG16 zip is ~60 MB); during training only the trainable part is saved.
+         */
+        private void writeServableBest() throws CheckpointException {
+            if (!store.exists(name("best-head"))) {
+                return;
+            }
+            CheckpointSidecar head = store.readSidecar(name("best-head"));
+            ParameterTransfer.copyMatchingParams(headTemplate, full);
+            ParameterTransfer.copyMatchingParams(store.load(name("best-head"), false), full);
+            store.write(name("best"), full, false, new CheckpointSidecar(head.formatVersion(), head.architecture(),
+                    head.labels(), "best", "full", head.inputSize(), head.preprocessing(), head.resize(),
+                    head.dataFormat(), head.phase(), head.epoch(), head.metrics(), head.thresholds(), null, null,
+                    head.provenance(), null));
+        }
+
         private void restoreBestScores() throws CheckpointException {
-            CheckpointSidecar best = store.readSidecar(name("best"));
+            CheckpointSidecar best = store.readSidecar(name("best-head"));
             ComputationGraph bestHead = headTemplate.clone();
-            ParameterTransfer.copyMatchingParams(store.load(name("best"), false), bestHead);
+            ParameterTransfer.copyMatchingParams(store.load(name("best-head"), false), bestHead);
             bestScores = scoreAll(bestHead, trunkCache);
             bestThresholds = best.thresholds();
             bestPhase = best.phase();

@@ -1,26 +1,30 @@
 package io.img2rec.train;
 
 import io.img2rec.core.config.ModelConfig;
+import io.img2rec.core.weights.PretrainedWeightsLoader;
+import io.img2rec.core.weights.WeightsLocations;
+import io.img2rec.core.weights.WeightsSource;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-import java.nio.file.Path;
-
-/** The training job's weights step: puts the configured starting weights into the base. */
+/**
+ * The training job's weights step: ImageNet weights from the DL4J zoo cache or a Keras notop h5 file, a weights
+ * file, or random initialisation, as the config says (see {@link PretrainedWeightsLoader}).
+ */
 final class BaseWeights implements TrainingJob.WeightsStep {
-    private final Path projectRoot;
+    private static final Logger LOG = LoggerFactory.getLogger(BaseWeights.class);
 
-    BaseWeights(Path projectRoot) {
-        this.projectRoot = projectRoot;
+    private final WeightsLocations locations;
+
+    BaseWeights(WeightsLocations locations) {
+        this.locations = locations;
     }
 
     @Override
     public String load(ComputationGraph network, ModelConfig model) throws Exception {
-        if (model.randomWeights()) {
-            return "random (model.weights: random)";
-        }
-        if (model.weightsFallback() == ModelConfig.WeightsFallback.RANDOM) {
-            return "random (ImageNet weights were not loaded; weights_fallback: random)";
-        }
-        throw new IllegalStateException("model.weights: " + model.weights() + " cannot be loaded yet from " + projectRoot);
+        WeightsSource source = new PretrainedWeightsLoader(locations).load(network, model);
+        LOG.info("starting weights: {}", source.description());
+        return source.pretrained() ? source.kind().configName() + ": " + source.description() : source.description();
     }
 }

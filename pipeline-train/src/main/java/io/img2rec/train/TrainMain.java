@@ -74,7 +74,7 @@ public final class TrainMain {
         }
         LOG.info("{}", OneDnnStatus.current().summary());
         LOG.info("{}", NativeSetup.openBlasHint());
-        var job = new TrainingJob(config, projectRoot, true, new BaseWeights(projectRoot));
+        var job = new TrainingJob(config, projectRoot, true, new BaseWeights(io.img2rec.core.weights.WeightsLocations.fromSystemProperties()));
         TrainingJob.Result result = resumed == null ? job.runNew() : job.resume(resumed);
         evaluate(result, config);
         return result;

@@ -6,11 +6,12 @@ import io.img2rec.core.checkpoint.CheckpointException;
 import io.img2rec.core.config.ConfigWriter;
 import io.img2rec.core.config.ModelConfig;
 import io.img2rec.core.config.PipelineConfig;
+import io.img2rec.core.config.TopModelConfig;
+import io.img2rec.core.image.TensorLayout;
 import io.img2rec.core.io.AtomicFiles;
 import io.img2rec.core.manifest.Manifest;
 import io.img2rec.core.manifest.ManifestEntry;
 import io.img2rec.core.manifest.ManifestException;
-import io.img2rec.core.model.Architecture;
 import io.img2rec.core.model.ArchitectureOptions;
 import io.img2rec.core.model.TopSpec;
 import io.img2rec.core.provenance.Environment;
@@ -48,6 +49,7 @@ public final class TrainingJob {
     private final Path projectRoot;
     private final boolean showProgress;
     private final WeightsStep weights;
+    private ArchitectureTraining.AfterEpoch afterEpoch = (model, phase, epoch) -> { };
 
     /** Puts starting weights into a fresh network and says what they were (for provenance and the report). */
     @FunctionalInterface
@@ -67,9 +69,27 @@ public final class TrainingJob {
                          RunProvenance provenance) {
     }
 
+    /** Sets a hook called after every epoch's checkpoints (e.g. to interrupt a run in a test); returns this. */
+    public TrainingJob afterEpoch(ArchitectureTraining.AfterEpoch hook) {
+        this.afterEpoch = hook;
+        return this;
+    }
+
     public Path datasetRoot() {
         Path root = config.data().root();
         return root.isAbsolute() ? root : projectRoot.resolve(root).normalize();
+    }
+
+    /** The untrained network a run starts from (before its weights are loaded): base + top, seeded. */
+    public static ComputationGraph network(PipelineConfig config) {
+        ModelConfig model = config.model();
+        int outputs = model.heads() == ModelConfig.Heads.MULTILABEL ? config.labels().size() : 1;
+        var options = new ArchitectureOptions(model.inputSize(),
+                model.dataFormat() == TensorLayout.NHWC ? CNN2DFormat.NHWC : CNN2DFormat.NCHW, config.seed());
+        var top = TopSpec.sigmoid(model.top().pooling() == TopModelConfig.Pooling.FLATTEN
+                        ? TopSpec.Pooling.FLATTEN : TopSpec.Pooling.GLOBAL_AVERAGE, model.top().denseUnits(),
+                model.dl4jRetainProbabilityOfTop(), outputs);
+        return new ComputationGraph(model.architecture().architecture().configuration(options, top));
     }
 
     public Result runNew() throws Exception {
@@ -90,14 +110,8 @@ public final class TrainingJob {
     private Result train(RunFolder run, Manifest manifest) throws Exception {
         long start = System.nanoTime();
         ModelConfig model = config.model();
-        Architecture architecture = model.architecture().architecture();
         int outputs = model.heads() == ModelConfig.Heads.MULTILABEL ? config.labels().size() : 1;
-        var options = new ArchitectureOptions(model.inputSize(), model.dataFormat() == io.img2rec.core.image.TensorLayout.NHWC
-                ? CNN2DFormat.NHWC : CNN2DFormat.NCHW, config.seed());
-        var top = TopSpec.sigmoid(model.top().pooling() == io.img2rec.core.config.TopModelConfig.Pooling.FLATTEN
-                        ? TopSpec.Pooling.FLATTEN : TopSpec.Pooling.GLOBAL_AVERAGE, model.top().denseUnits(),
-                model.dl4jRetainProbabilityOfTop(), outputs);
-        ComputationGraph full = new ComputationGraph(architecture.configuration(options, top));
+        ComputationGraph full = network(config);
         try {
             full.init();
             String weightsSource = weights.load(full, model);
@@ -117,7 +131,7 @@ public final class TrainingJob {
                 specs.add(ModelSpec.multilabel(config.labels()));
             }
             var training = new ArchitectureTraining(config, manifest, datasetRoot(), run, provenance,
-                    EpochLog.open(run.epochMetrics()), showProgress);
+                    EpochLog.open(run.epochMetrics()), showProgress).afterEpoch(afterEpoch);
             ArchitectureTraining.Outcome outcome = training.run(full, specs);
             writePredictions(run, manifest, outcome);
             writeSummary(run, manifest, outcome, (System.nanoTime() - start) / 1e9);

@@ -43,5 +43,17 @@ class TrainingJobTest {
         assertEquals(1 + 3 * (2 + 2), epochs.size(), String.join("\n", epochs));
         assertTrue(Files.readString(result.run().provenance()).contains("random"));
         assertNotEquals(0, result.outcome().imagesPerSecond().get("cache"));
+
+        // Frozen layers are bit-identical to the seeded starting network; the unfrozen ones moved.
+        ComputationGraph start = TrainingJob.network(config);
+        start.init();
+        ComputationGraph best = CheckpointStore.load(checkpoints.resolve("tiny_cnn-hat-best.json"), false);
+        ComputationGraph last = CheckpointStore.load(checkpoints.resolve("tiny_cnn-hat-last.json"), false);
+        for (String frozen : List.of("tiny1_conv", "tiny2_conv")) {
+            assertEquals(start.getLayer(frozen).params(), best.getLayer(frozen).params(), frozen + " must not change");
+        }
+        for (String trained : List.of("tiny3_conv", "top_dense", "top_output")) {
+            assertNotEquals(start.getLayer(trained).params(), last.getLayer(trained).params(), trained + " must train");
+        }
     }
 }

@@ -1,0 +1,80 @@
+package io.img2rec.core.checkpoint;
+
+import io.img2rec.core.model.ArchitectureOptions;
+import io.img2rec.core.model.TinyCnnArchitecture;
+import io.img2rec.core.provenance.RunProvenance;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CheckpointStoreTest {
+    @TempDir
+    Path dir;
+
+    private static ComputationGraph tiny(long seed) {
+        return new TinyCnnArchitecture().create(new ArchitectureOptions(32, CNN2DFormat.NHWC, seed), 1);
+    }
+
+    private static CheckpointSidecar sidecar(int epoch) {
+        var provenance = new RunProvenance("c0", "m0", 7, "abc", "random (test)", Map.of("java", "17"), "CpuBackend",
+                "2026-11-24T00:00:00Z");
+        return new CheckpointSidecar(CheckpointSidecar.FORMAT_VERSION, "tiny_cnn", List.of("hat"), "best", "full", 32,
+                "bgr_rescale", "nearest", "nhwc", "fine_tune", epoch, Map.of("validation_auc", 0.9),
+                Map.of("hat", 0.42), null, null, provenance,
+                new ResumeState("fine_tune", epoch, 0.9, epoch, 0, 0.9, false));
+    }
+
+    @Test
+    void savedModelLoadsBackWithTheSamePredictionsAndSidecar() throws Exception {
+        var store = new CheckpointStore(dir);
+        ComputationGraph model = tiny(1);
+        CheckpointSidecar written = store.write("tiny-hat-best", model, true, sidecar(3));
+        ComputationGraph loaded = store.load("tiny-hat-best", true);
+        INDArray x = Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 2, 32, 32, 3);
+        assertEquals(model.outputSingle(x), loaded.outputSingle(x));
+        assertEquals(written, store.readSidecar("tiny-hat-best"));
+        assertEquals(0.42, written.thresholds().get("hat"));
+        assertEquals(3, written.resumeState().epochsCompleted());
+        assertTrue(written.modelFile().startsWith("tiny-hat-best-") && written.modelFile().endsWith(".zip"));
+    }
+
+    @Test
+    void rewritingReplacesTheZipAndLeavesNoOldOrTemporaryFiles() throws Exception {
+        var store = new CheckpointStore(dir);
+        CheckpointSidecar first = store.write("m-best", tiny(1), false, sidecar(1));
+        CheckpointSidecar second = store.write("m-best", tiny(2), false, sidecar(2));
+        assertFalse(first.modelFile().equals(second.modelFile()));
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of("m-best.json", second.modelFile()),
+                    files.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+    }
+
+    @Test
+    void truncatedOrAlteredZipIsRefusedWithAClearError() throws Exception {
+        var store = new CheckpointStore(dir);
+        CheckpointSidecar written = store.write("m-best", tiny(1), false, sidecar(1));
+        Path zip = dir.resolve(written.modelFile());
+        byte[] bytes = Files.readAllBytes(zip);
+        Files.write(zip, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        var e = assertThrows(CheckpointException.class, () -> store.load("m-best", false));
+        assertTrue(e.getMessage().contains("does not match its sidecar") && e.getMessage().contains("truncated or altered"),
+                e.getMessage());
+        Files.delete(zip);
+        var missing = assertThrows(CheckpointException.class, () -> store.load("m-best", false));
+        assertTrue(missing.getMessage().contains("is missing"), missing.getMessage());
+    }
+}
