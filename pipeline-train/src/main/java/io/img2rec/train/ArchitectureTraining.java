@@ -215,6 +215,10 @@ public final class ArchitectureTraining {
         return out;
     }
 
+    /** A best model kept in memory until the next checkpoint writes it. */
+    private record Pending(ComputationGraph model, CheckpointSidecar sidecar) {
+    }
+
     /** Both phases of one model, with its checkpoints. */
     private final class ModelJob {
         private final String arch;
@@ -238,6 +242,9 @@ public final class ArchitectureTraining {
         private Map<String, Double> bestThresholds = Map.of();
         private String bestPhase = "";
         private int bestEpoch;
+        private Pending pendingTopBest;
+        private Pending pendingBest;
+        private long lastCheckpointNanos = System.nanoTime();
 
         ModelJob(String arch, ModelSpec spec, ComputationGraph full, ComputationGraph headTemplate,
                  ComputationGraph topTemplate, FrozenTrunkCache trunkCache, FrozenTrunkCache featureCache,
@@ -343,16 +350,30 @@ public final class ArchitectureTraining {
                         result.validationAccuracy(), result.seconds(), result.imagesPerSecond(),
                         overallBest ? "  [best]" : ""));
                 if (phase.equals(PHASE_TOP) && phaseBest) {
-                    store.write(name("top-best"), head, false, sidecar("top-best", "head", result, Map.of(), null));
+                    pendingTopBest = new Pending(head.clone(), sidecar("top-best", "head", result, Map.of(), null));
                 }
                 if (overallBest) {
                     bestScores = scoreAll(head, cache);
                     bestThresholds = thresholds(bestScores);
                     bestPhase = phase;
                     bestEpoch = result.epoch();
-                    store.write(name("best-head"), head, false, sidecar("best", "head", result, bestThresholds, null));
+                    pendingBest = new Pending(head.clone(), sidecar("best", "head", result, bestThresholds, null));
                 }
-                store.write(name("last"), head, true, sidecar("last", "head", result, Map.of(), state));
+                long now = System.nanoTime();
+                int interval = config.train().checkpointIntervalSeconds();
+                if (interval == 0 || state.phaseFinished() || now - lastCheckpointNanos >= interval * 1_000_000_000L) {
+                    // The bests found since the previous checkpoint go first: "last" then records them as written.
+                    if (pendingTopBest != null) {
+                        store.write(name("top-best"), pendingTopBest.model(), false, pendingTopBest.sidecar());
+                        pendingTopBest = null;
+                    }
+                    if (pendingBest != null) {
+                        store.write(name("best-head"), pendingBest.model(), false, pendingBest.sidecar());
+                        pendingBest = null;
+                    }
+                    store.write(name("last"), head, true, sidecar("last", "head", result, Map.of(), state));
+                    lastCheckpointNanos = System.nanoTime();
+                }
                 afterEpoch.after(key(), phase, result.epoch());
             };
         }

@@ -80,6 +80,10 @@ public final class TrainMain {
         return result;
     }
 
+    private static String brief(io.img2rec.eval.metrics.MetricValue value) {
+        return value.isDefined() ? String.format(Locale.ROOT, "%.3f", value.orElseThrow()) : "N/A";
+    }
+
     /** Test-split metrics and the HTML report, through pipeline-eval. */
     private static void evaluate(TrainingJob.Result result, PipelineConfig config) throws Exception {
         var runFolder = RunReader.read(result.run().root());
@@ -91,7 +95,8 @@ public final class TrainMain {
         for (LabelEvaluation label : evaluation.perLabel()) {
             for (ModelEvaluation model : label.models()) {
                 table.append(String.format(Locale.ROOT, "  %-10s %-10s %8s %8s %10s%n", label.label(), model.model(),
-                        model.atDefault().auc(), model.atDefault().atThreshold().f1(), model.atTuned().atThreshold().f1()));
+                        brief(model.atDefault().auc()), brief(model.atDefault().atThreshold().f1()),
+                        brief(model.atTuned().atThreshold().f1())));
             }
         }
         LOG.info("{}report: {}", table, files.html());

@@ -30,7 +30,8 @@ final class TinyRuns {
                 "train.epochs", "2",
                 "augment.copies", "2",
                 "train.fine_tune.learning_rate", "0.01",
-                "cache.ram_budget_mb", "64"));
+                "cache.ram_budget_mb", "64",
+                "train.checkpoint_interval_seconds", "0"));
         all.putAll(overrides);
         return ConfigLoader.parse("name: tiny\n", "tiny.yaml", all);
     }

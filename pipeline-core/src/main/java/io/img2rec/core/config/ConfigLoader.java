@@ -202,6 +202,7 @@ public final class ConfigLoader {
                 node.choice("checkpoint_metric", t.checkpointMetric(), TrainConfig.CheckpointMetric.class,
                         TrainConfig.CheckpointMetric::configName),
                 (int) node.integer("early_stopping_patience", t.earlyStoppingPatience(), 0, 100_000),
+                (int) node.integer("checkpoint_interval_seconds", t.checkpointIntervalSeconds(), 0, 86_400),
                 readPhase(node.section("top"), t.top(), epochs),
                 readPhase(node.section("fine_tune"), t.fineTune(), epochs));
     }

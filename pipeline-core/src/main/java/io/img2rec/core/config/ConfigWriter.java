@@ -74,6 +74,7 @@ public final class ConfigWriter {
         train.put("class_weights", t.classWeights().configName());
         train.put("checkpoint_metric", t.checkpointMetric().configName());
         train.put("early_stopping_patience", t.earlyStoppingPatience());
+        train.put("checkpoint_interval_seconds", t.checkpointIntervalSeconds());
         train.put("top", phase(t.top()));
         train.put("fine_tune", phase(t.fineTune()));
         root.put("train", train);

@@ -31,7 +31,11 @@ class ConfigLoaderTest {
                 recipe.model().resize(), recipe.model().dataFormat(), recipe.model().heads(), recipe.model().top(),
                 "imagenet", ModelConfig.WeightsFallback.RANDOM, 5);
         assertEquals(expectedModel, c.model());
-        assertEquals(recipe.train(), c.train());
+        // ... and in fine-tuning for 10 epochs instead of 50, to stay within 15 minutes on 2 cores.
+        assertEquals(recipe.train().top(), c.train().top());
+        assertEquals(new PhaseConfig(10, recipe.train().fineTune().optimizer()), c.train().fineTune());
+        assertEquals(recipe.train().classWeights(), c.train().classWeights());
+        assertEquals(recipe.train().batchSize(), c.train().batchSize());
         assertEquals(recipe.augment(), c.augment());
         assertEquals(List.of("hat", "beard", "eyewear"), c.labels());
         assertEquals(0.5, c.model().dl4jRetainProbabilityOfTop(), 0.0);
@@ -46,6 +50,7 @@ class ConfigLoaderTest {
         assertEquals(224, c.model().inputSize());
         assertEquals(PixelPreprocessing.CAFFE, c.model().preprocessing());
         assertEquals(new TopModelConfig(TopModelConfig.Pooling.GLOBAL_AVERAGE, 512, 0.25), c.model().top());
+        assertEquals(PipelineConfig.defaults(Backbone.RESNET50).train(), c.train());
         assertEquals(0.75, c.model().dl4jRetainProbabilityOfTop(), 1e-12);
     }
 
