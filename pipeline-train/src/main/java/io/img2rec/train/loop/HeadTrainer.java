@@ -1,5 +1,6 @@
 package io.img2rec.train.loop;
 
+import io.img2rec.core.nativeio.ForwardOnlyHelpers;
 import io.img2rec.eval.metrics.MetricValue;
 import io.img2rec.eval.metrics.RocAuc;
 import io.img2rec.train.cache.CacheItem;
@@ -15,7 +16,8 @@ import java.util.SplittableRandom;
 import java.util.function.IntConsumer;
 
 /**
- * One epoch of training and one pass of validation for a head graph on cached inputs. Class weights go in as the
+ * One epoch of training and one pass of validation for a head graph on cached inputs. Training uses oneDNN for the
+ * forward pass and DL4J's own backward pass ({@link ForwardOnlyHelpers}). Class weights go in as the
  * label mask (per example and output); the epoch's shuffling, augmented-copy draws and dropout all come from the
  * epoch seed, so an epoch can be replayed exactly.
  */
@@ -32,6 +34,7 @@ public final class HeadTrainer {
     /** Trains one epoch; returns the mean (weighted) training loss. */
     public double trainEpoch(ComputationGraph head, TrainingData data, ClassWeighting weights, long epochSeed,
                              IntConsumer progress) {
+        ForwardOnlyHelpers.install(head); // M2.1's oneDNN backward is wrong in NHWC; idempotent
         SplittableRandom random = new SplittableRandom(epochSeed);
         List<CacheItem> items = data.epochItems(random);
         Nd4j.getRandom().setSeed(random.nextLong()); // dropout masks of this epoch

@@ -14,6 +14,7 @@ import java.util.function.IntConsumer;
  * exactly as if it had not stopped.
  */
 public final class PhaseRunner {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PhaseRunner.class);
     private final HeadTrainer trainer;
     private final TrainConfig.CheckpointMetric metric;
     private final int patience;
@@ -69,6 +70,14 @@ public final class PhaseRunner {
             double seconds = (System.nanoTime() - start) / 1e9;
             EpochResult result = new EpochResult(phase, epoch, trainLoss, validation.loss(), validation.auc(),
                     validation.accuracy(), seconds, data.trainImages().size() / Math.max(seconds, 1e-9));
+            if (!Double.isFinite(trainLoss) || !Double.isFinite(validation.loss())) {
+                LOG.warn("{} {} epoch {}: the loss is not a number any more (training diverged); the phase stops here "
+                        + "and keeps its best checkpoint. Lower train.{}.learning_rate.", modelKey, phase, epoch, phase);
+                current = new ResumeState(phase, epoch, current.phaseBestScore(), current.phaseBestEpoch(),
+                        current.epochsSinceImprovement() + 1, current.overallBestScore(), true);
+                sink.epochDone(result, head, false, false, current);
+                break;
+            }
             double score = score(result);
             boolean phaseBest = score > current.phaseBestScore();
             boolean overallBest = score > current.overallBestScore();

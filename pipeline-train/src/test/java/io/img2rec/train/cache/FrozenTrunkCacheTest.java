@@ -92,6 +92,7 @@ class FrozenTrunkCacheTest {
                     .fineTuneConfiguration(new FineTuneConfiguration.Builder().updater(Optimizers.of(sgd)).build())
                     .setFeatureExtractor(plan.boundary().toArray(String[]::new))
                     .build();
+            io.img2rec.core.nativeio.ForwardOnlyHelpers.install(naive);
             for (long seed : epochSeeds) {
                 SplittableRandom epochRandom = new SplittableRandom(seed);
                 List<CacheItem> order = data.epochItems(epochRandom);
