@@ -126,9 +126,19 @@ public final class Recommender implements AutoCloseable {
     public ImageResult recommendImage(Path file, String name) {
         try {
             ImageGate.Admitted admitted = gate.admit(file, name);
-            return analyse(admitted.image(), name, admitted.sha256());
+            return analyseSafely(admitted, name);
         } catch (ImageGate.Refused e) {
             return ImageResult.error(name, null, e.getMessage());
+        }
+    }
+
+    /** A failure while analysing one image (native error, model fault) becomes that image's error, not the caller's. */
+    private ImageResult analyseSafely(ImageGate.Admitted admitted, String name) {
+        try {
+            return analyse(admitted.image(), name, admitted.sha256());
+        } catch (RuntimeException | OutOfMemoryError e) {
+            return ImageResult.error(name, admitted.sha256(), name + ": analysis failed (" + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
         }
     }
 
@@ -136,7 +146,7 @@ public final class Recommender implements AutoCloseable {
     public ImageResult recommendImage(byte[] bytes, String name) {
         try {
             ImageGate.Admitted admitted = gate.admit(bytes, name);
-            return analyse(admitted.image(), name, admitted.sha256());
+            return analyseSafely(admitted, name);
         } catch (ImageGate.Refused e) {
             return ImageResult.error(name, null, e.getMessage());
         } catch (IOException e) {
