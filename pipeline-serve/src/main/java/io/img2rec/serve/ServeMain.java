@@ -8,6 +8,10 @@ import io.img2rec.serve.face.HaarFaceDetector;
 import io.img2rec.serve.http.RecommendationServer;
 import io.img2rec.serve.http.ServerLimits;
 import io.img2rec.serve.json.ResultJson;
+import io.img2rec.serve.keras.KerasImportException;
+import io.img2rec.serve.keras.KerasModelLoader;
+import io.img2rec.serve.keras.KerasModelSpec;
+import io.img2rec.serve.predict.ScoringModel;
 import io.img2rec.serve.registry.ModelLoadException;
 import io.img2rec.serve.registry.ModelRegistry;
 import io.img2rec.serve.rules.ImageResult;
@@ -67,9 +71,13 @@ public final class ServeMain {
 
     /** Options shared by both commands: which models, how faces are handled. */
     static final class ModelOptions {
-        @Option(names = "--models", required = true, split = ",",
+        @Option(names = "--models", split = ",",
                 description = "run folder(s) or folder(s) of checkpoints (e.g. a VGG16 run and a ResNet50 run)")
-        List<Path> models;
+        List<Path> models = new ArrayList<>();
+
+        @Option(names = "--keras", paramLabel = "LABEL:ARCH:MODEL.json:WEIGHTS.h5", description = "a model saved by "
+                + "the original Keras project (repeatable), e.g. hat:vgg16:hat_model.json:hat_weights.h5")
+        List<String> keras = new ArrayList<>();
 
         @Option(names = "--labels", split = ",", description = "labels that must be covered (default: those the "
                 + "sidecars name)")
@@ -105,7 +113,16 @@ public final class ServeMain {
             }
             RecommenderOptions options = RecommenderOptions.DEFAULTS.withFaces(faces).withMinCropSide(minCropSide)
                     .withCalibration(cal).withArchitectureWeights(weights).withMaxPixels(maxPixels);
-            ModelRegistry registry = ModelRegistry.load(models, labels);
+            List<ScoringModel> imported = new ArrayList<>();
+            try {
+                for (String spec : keras) {
+                    imported.add(KerasModelLoader.load(KerasModelSpec.parse(spec)));
+                }
+            } catch (KerasImportException e) {
+                imported.forEach(ScoringModel::close);
+                throw new ModelLoadException(e.getMessage(), e);
+            }
+            ModelRegistry registry = ModelRegistry.load(models, imported, labels);
             try {
                 var builder = Recommender.builder().models(registry).options(options);
                 if (faces != RecommenderOptions.FaceMode.WHOLE_IMAGE) {

@@ -67,9 +67,36 @@ public final class ModelRegistry implements AutoCloseable {
 
     /** Loads the best models of the given folders; {@code requiredLabels} empty = the labels the sidecars name. */
     public static ModelRegistry load(List<Path> folders, Collection<String> requiredLabels) throws ModelLoadException {
+        return load(folders, List.of(), requiredLabels);
+    }
+
+    /**
+     * Loads the best models of the given folders and adds models built elsewhere (e.g. imported from Keras); the
+     * set checks apply to all of them together. On failure the extra models are closed too.
+     */
+    public static ModelRegistry load(List<Path> folders, List<ScoringModel> extra, Collection<String> requiredLabels)
+            throws ModelLoadException {
         if (folders.isEmpty()) {
-            throw new ModelLoadException("no model folder given; pass a run folder or a folder of checkpoints");
+            if (extra.isEmpty()) {
+                throw new ModelLoadException("no model folder given; pass a run folder or a folder of checkpoints");
+            }
+            try {
+                return of(extra, requiredLabels);
+            } catch (ModelLoadException e) {
+                extra.forEach(ScoringModel::close);
+                throw e;
+            }
         }
+        try {
+            return loadFolders(folders, extra, requiredLabels);
+        } catch (ModelLoadException | RuntimeException e) {
+            extra.forEach(ScoringModel::close);
+            throw e;
+        }
+    }
+
+    private static ModelRegistry loadFolders(List<Path> folders, List<ScoringModel> extra,
+                                             Collection<String> requiredLabels) throws ModelLoadException {
         Map<Path, CheckpointSidecar> chosen = new LinkedHashMap<>();
         for (Path folder : folders) {
             chosen.putAll(servableSidecars(folder));
@@ -78,7 +105,12 @@ public final class ModelRegistry implements AutoCloseable {
         for (var entry : chosen.entrySet()) {
             cards.add(card(entry.getKey(), entry.getValue()));
         }
-        Plan plan = check(cards, requiredLabels, chosen.keySet().stream().map(Path::toString).toList());
+        List<String> sources = new ArrayList<>(chosen.keySet().stream().map(Path::toString).toList());
+        for (ScoringModel model : extra) {
+            cards.add(model.card());
+            sources.add(model.card().name());
+        }
+        Plan plan = check(cards, requiredLabels, sources);
         List<ScoringModel> loaded = new ArrayList<>();
         try {
             int i = 0;
@@ -98,6 +130,7 @@ public final class ModelRegistry implements AutoCloseable {
             loaded.forEach(ScoringModel::close);
             throw e;
         }
+        loaded.addAll(extra);
         return new ModelRegistry(List.copyOf(loaded), plan.labels, plan.architectures, plan.missing);
     }
 
