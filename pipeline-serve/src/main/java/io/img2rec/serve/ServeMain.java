@@ -7,7 +7,9 @@ import io.img2rec.serve.face.BoxCalibration;
 import io.img2rec.serve.face.HaarFaceDetector;
 import io.img2rec.serve.http.RecommendationServer;
 import io.img2rec.serve.http.ServerLimits;
+import io.img2rec.core.image.ImageDecoder;
 import io.img2rec.serve.json.ResultJson;
+import io.img2rec.serve.render.RecommendationPicture;
 import io.img2rec.serve.keras.KerasImportException;
 import io.img2rec.serve.keras.KerasModelLoader;
 import io.img2rec.serve.keras.KerasModelSpec;
@@ -152,6 +154,10 @@ public final class ServeMain {
         @Option(names = "--json-out", description = "also write the full JSON result to this file")
         Path jsonOut;
 
+        @Option(names = "--png-out", description = "write annotated pictures here: <image>.recommendation.png "
+                + "(before/after crop) and <profile>.recommendation.png (the chosen image)")
+        Path pngOut;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -169,6 +175,8 @@ public final class ServeMain {
             try (recommender) {
                 List<ImageResult> images = new ArrayList<>();
                 List<ProfileResult> profiles = new ArrayList<>();
+                List<Path> imagePaths = new ArrayList<>();
+                List<Path> profileFolders = new ArrayList<>();
                 for (Path path : paths) {
                     if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
                         boolean hasSubfolders;
@@ -177,13 +185,21 @@ public final class ServeMain {
                                     && !p.getFileName().toString().startsWith("."));
                         }
                         if (hasSubfolders) {
-                            profiles.addAll(recommender.recommendProfiles(path));
+                            for (ProfileResult profile : recommender.recommendProfiles(path)) {
+                                profiles.add(profile);
+                                profileFolders.add(path.resolve(profile.profile()));
+                            }
                         } else {
                             profiles.add(recommender.recommendProfile(path));
+                            profileFolders.add(path);
                         }
                     } else {
                         images.add(recommender.recommendImage(path, path.toString()));
+                        imagePaths.add(path);
                     }
+                }
+                if (pngOut != null) {
+                    writePictures(err, images, imagePaths, profiles, profileFolders);
                 }
                 Map<String, Object> result = new LinkedHashMap<>();
                 result.put("images", images);
@@ -199,6 +215,38 @@ public final class ServeMain {
                 }
             }
             return 0;
+        }
+
+        private void writePictures(java.io.PrintWriter err, List<ImageResult> images, List<Path> imagePaths,
+                                   List<ProfileResult> profiles, List<Path> profileFolders) {
+            for (int i = 0; i < images.size(); i++) {
+                ImageResult result = images.get(i);
+                if (result.status() == io.img2rec.serve.rules.ImageStatus.ERROR) {
+                    continue;
+                }
+                Path file = imagePaths.get(i);
+                Path target = pngOut.resolve(file.getFileName() + ".recommendation.png");
+                try {
+                    RecommendationPicture.writePng(RecommendationPicture.forImage(ImageDecoder.decode(file), result),
+                            target);
+                } catch (Exception e) {
+                    err.println("picture for " + file + " not written: " + e.getMessage());
+                }
+            }
+            for (int i = 0; i < profiles.size(); i++) {
+                ProfileResult profile = profiles.get(i);
+                if (!profile.recommendation().found()) {
+                    continue;
+                }
+                Path chosen = profileFolders.get(i).resolve(profile.recommendation().image());
+                Path target = pngOut.resolve(profile.profile() + ".recommendation.png");
+                try {
+                    RecommendationPicture.writePng(RecommendationPicture.forProfile(ImageDecoder.decode(chosen),
+                            profile.recommendation()), target);
+                } catch (Exception e) {
+                    err.println("picture for profile " + profile.profile() + " not written: " + e.getMessage());
+                }
+            }
         }
 
         private static void printTable(java.io.PrintWriter out, List<ImageResult> images, List<ProfileResult> profiles) {

@@ -34,7 +34,8 @@ class ServeMainTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = ServeMain.run(new String[] {"recommend", "--models", dir.resolve("run").toString(), "--labels",
-                "beard,eyewear,hat", "--faces", "whole_image", "--format", "json", image.toString(),
+                "beard,eyewear,hat", "--faces", "whole_image", "--format", "json", "--png-out",
+                dir.resolve("pictures").toString(), image.toString(),
                 dir.resolve("people").toString()}, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
@@ -45,6 +46,13 @@ class ServeMainTest {
         assertEquals("ann", ann.get("profile").asText());
         assertEquals(1, ann.get("imagesFailed").asInt());
         assertEquals(1, ann.get("imagesAnalysed").asInt());
+        var picture = javax.imageio.ImageIO.read(dir.resolve("pictures/one.png.recommendation.png").toFile());
+        assertEquals(40 + 320, picture.getHeight());
+        for (var profile : json.get("profiles")) {
+            boolean found = profile.get("recommendation").has("product");
+            assertEquals(found, Files.exists(dir.resolve("pictures/" + profile.get("profile").asText()
+                    + ".recommendation.png")));
+        }
     }
 
     @Test
