@@ -11,6 +11,7 @@ import io.img2rec.core.model.Backbone;
 import io.img2rec.serve.predict.Dl4jScoringModel;
 import io.img2rec.serve.predict.ModelCard;
 import io.img2rec.serve.predict.ScoringModel;
+import io.img2rec.serve.predict.SharedTrunkModel;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -76,6 +78,15 @@ public final class ModelRegistry implements AutoCloseable {
      */
     public static ModelRegistry load(List<Path> folders, List<ScoringModel> extra, Collection<String> requiredLabels)
             throws ModelLoadException {
+        return load(folders, extra, requiredLabels, true);
+    }
+
+    /**
+     * As {@link #load(List, List, Collection)}; with {@code shareTrunks}, the checkpoint models of one architecture
+     * whose frozen layers are identical are served as one {@link SharedTrunkModel} (the trunk runs once per crop).
+     */
+    public static ModelRegistry load(List<Path> folders, List<ScoringModel> extra, Collection<String> requiredLabels,
+                                     boolean shareTrunks) throws ModelLoadException {
         if (folders.isEmpty()) {
             if (extra.isEmpty()) {
                 throw new ModelLoadException("no model folder given; pass a run folder or a folder of checkpoints");
@@ -88,7 +99,7 @@ public final class ModelRegistry implements AutoCloseable {
             }
         }
         try {
-            return loadFolders(folders, extra, requiredLabels);
+            return loadFolders(folders, extra, requiredLabels, shareTrunks);
         } catch (ModelLoadException | RuntimeException e) {
             extra.forEach(ScoringModel::close);
             throw e;
@@ -96,7 +107,8 @@ public final class ModelRegistry implements AutoCloseable {
     }
 
     private static ModelRegistry loadFolders(List<Path> folders, List<ScoringModel> extra,
-                                             Collection<String> requiredLabels) throws ModelLoadException {
+                                             Collection<String> requiredLabels, boolean shareTrunks)
+            throws ModelLoadException {
         Map<Path, CheckpointSidecar> chosen = new LinkedHashMap<>();
         for (Path folder : folders) {
             chosen.putAll(servableSidecars(folder));
@@ -112,6 +124,8 @@ public final class ModelRegistry implements AutoCloseable {
         }
         Plan plan = check(cards, requiredLabels, sources);
         List<ScoringModel> loaded = new ArrayList<>();
+        Map<String, List<ModelCard>> cardsByArchitecture = new TreeMap<>();
+        Map<String, List<ComputationGraph>> graphsByArchitecture = new TreeMap<>();
         try {
             int i = 0;
             for (Path sidecarFile : chosen.keySet()) {
@@ -122,12 +136,30 @@ public final class ModelRegistry implements AutoCloseable {
                 } catch (CheckpointException e) {
                     throw new ModelLoadException(e.getMessage(), e);
                 }
-                loaded.add(new Dl4jScoringModel(card, graph));
+                cardsByArchitecture.computeIfAbsent(card.architecture(), a -> new ArrayList<>()).add(card);
+                graphsByArchitecture.computeIfAbsent(card.architecture(), a -> new ArrayList<>()).add(graph);
                 LOG.info("loaded {} ({} {} input {} {})", card.name(), card.architecture(), card.labels(),
                         card.encoder().inputSize(), card.encoder().preprocessing().configName());
             }
+            for (String architecture : cardsByArchitecture.keySet()) {
+                List<ModelCard> group = cardsByArchitecture.get(architecture);
+                List<ComputationGraph> graphs = graphsByArchitecture.get(architecture);
+                var combined = shareTrunks ? SharedTrunkModel.combine(group, graphs) : Optional.<SharedTrunkModel>empty();
+                if (combined.isPresent()) {
+                    LOG.info("{}: {} models share {} frozen vertices; the trunk runs once per crop", architecture,
+                            group.size(), combined.get().sharedVertices().size());
+                    loaded.add(combined.get());
+                    graphs.forEach(ComputationGraph::close);
+                } else {
+                    for (int g = 0; g < group.size(); g++) {
+                        loaded.add(new Dl4jScoringModel(group.get(g), graphs.get(g)));
+                    }
+                }
+                graphsByArchitecture.put(architecture, List.of());
+            }
         } catch (ModelLoadException | RuntimeException e) {
             loaded.forEach(ScoringModel::close);
+            graphsByArchitecture.values().forEach(list -> list.forEach(ComputationGraph::close));
             throw e;
         }
         loaded.addAll(extra);
