@@ -100,6 +100,10 @@ public final class ServeMain {
                 + "dlib-like boxes (default 1,0,0)")
         List<Double> calibration;
 
+        @Option(names = "--batch-size", defaultValue = "16", description = "most crops scored together in a folder "
+                + "(default ${DEFAULT-VALUE})")
+        int batchSize;
+
         @Option(names = "--max-pixels", defaultValue = "40000000", description = "refuse images whose header claims "
                 + "more pixels (default ${DEFAULT-VALUE})")
         long maxPixels;
@@ -114,7 +118,8 @@ public final class ServeMain {
                 cal = new BoxCalibration(calibration.get(0), calibration.get(1), calibration.get(2));
             }
             RecommenderOptions options = RecommenderOptions.DEFAULTS.withFaces(faces).withMinCropSide(minCropSide)
-                    .withCalibration(cal).withArchitectureWeights(weights).withMaxPixels(maxPixels);
+                    .withCalibration(cal).withArchitectureWeights(weights).withMaxPixels(maxPixels)
+                    .withBatchSize(batchSize);
             List<ScoringModel> imported = new ArrayList<>();
             try {
                 for (String spec : keras) {

@@ -156,7 +156,16 @@ public final class Recommender implements AutoCloseable {
 
     /** An image already decoded (no pixel limit applied: the caller decoded it). */
     public ImageResult analyse(RgbImage image, String name, String sha256) {
-        List<FaceResult> faces = new ArrayList<>();
+        Prepared prepared = prepare(image, name, sha256);
+        return finish(prepared, prepared.crops().isEmpty() ? List.of() : ensemble.score(prepared.crops()));
+    }
+
+    /** An image's crops before scoring. */
+    private record Prepared(String name, String sha256, int width, int height, boolean whole, List<RgbImage> crops,
+                            List<FaceBox[]> boxes, List<CropBox> cropBoxes, List<SkippedFace> skipped) {
+    }
+
+    private Prepared prepare(RgbImage image, String name, String sha256) {
         List<SkippedFace> skipped = new ArrayList<>();
         List<RgbImage> crops = new ArrayList<>();
         List<FaceBox[]> boxes = new ArrayList<>();
@@ -167,9 +176,9 @@ public final class Recommender implements AutoCloseable {
                 FaceBox calibrated = options.calibration().apply(detected);
                 var crop = FaceCrop.expand(calibrated, image.width(), image.height(), options.minCropSide());
                 if (crop.isEmpty()) {
-                    skipped.add(new SkippedFace(detected, "expanded crop " + FaceCrop.unclamped(calibrated).width()
-                            + "x" + FaceCrop.unclamped(calibrated).height() + " has a side <= " + options.minCropSide()
-                            + " px (or lies outside the image)"));
+                    CropBox raw = FaceCrop.unclamped(calibrated);
+                    skipped.add(new SkippedFace(detected, "expanded crop " + raw.width() + "x" + raw.height()
+                            + " has a side <= " + options.minCropSide() + " px (or lies outside the image)"));
                     continue;
                 }
                 CropBox c = crop.get();
@@ -186,27 +195,36 @@ public final class Recommender implements AutoCloseable {
             boxes.add(new FaceBox[] {null, null});
             cropBoxes.add(CropBox.whole(image.width(), image.height()));
         }
-        if (crops.isEmpty()) {
-            return new ImageResult(name, sha256, ImageStatus.NO_FACE, null, image.width(), image.height(), false,
-                    List.of(), skipped, Map.of(), List.of(), null, io.img2rec.serve.rules.Recommendation.nothing());
-        }
-        List<CropScores> scores = ensemble.score(crops);
-        List<Map<String, Double>> averaged = new ArrayList<>();
-        for (int i = 0; i < crops.size(); i++) {
-            CropScores s = scores.get(i);
-            averaged.add(s.averaged());
-            faces.add(new FaceResult(boxes.get(i)[0], boxes.get(i)[1], cropBoxes.get(i), s.perModel(), s.averaged(),
-                    RecommendationRules.positives(s.averaged(), ensemble.thresholds())));
-        }
-        var verdict = RecommendationRules.forImage(name, averaged, ensemble.thresholds());
-        return new ImageResult(name, sha256, ImageStatus.ANALYSED, null, image.width(), image.height(), whole, faces,
-                skipped, verdict.labelScores(), verdict.positives(), verdict.bestFace(), verdict.recommendation());
+        return new Prepared(name, sha256, image.width(), image.height(), whole, crops, boxes, cropBoxes, skipped);
     }
 
-    /** A folder of one person's images (regular files directly inside it, by name; sub-folders are not entered). */
+    private ImageResult finish(Prepared p, List<CropScores> scores) {
+        if (p.crops().isEmpty()) {
+            return new ImageResult(p.name(), p.sha256(), ImageStatus.NO_FACE, null, p.width(), p.height(), false,
+                    List.of(), p.skipped(), Map.of(), List.of(), null, io.img2rec.serve.rules.Recommendation.nothing());
+        }
+        List<FaceResult> faces = new ArrayList<>();
+        List<Map<String, Double>> averaged = new ArrayList<>();
+        for (int i = 0; i < p.crops().size(); i++) {
+            CropScores s = scores.get(i);
+            averaged.add(s.averaged());
+            faces.add(new FaceResult(p.boxes().get(i)[0], p.boxes().get(i)[1], p.cropBoxes().get(i), s.perModel(),
+                    s.averaged(), RecommendationRules.positives(s.averaged(), ensemble.thresholds())));
+        }
+        var verdict = RecommendationRules.forImage(p.name(), averaged, ensemble.thresholds());
+        return new ImageResult(p.name(), p.sha256(), ImageStatus.ANALYSED, null, p.width(), p.height(), p.whole(),
+                faces, p.skipped(), verdict.labelScores(), verdict.positives(), verdict.bestFace(),
+                verdict.recommendation());
+    }
+
+    /**
+     * A folder of one person's images (regular files directly inside it, by name; sub-folders are not entered).
+     * Crops of consecutive images are scored together, up to {@link RecommenderOptions#batchSize()} per batch (an
+     * image's crops are never split), so each model runs once per batch rather than once per image; only one batch
+     * of decoded crops is held at a time.
+     */
     public ProfileResult recommendProfile(Path folder) {
         String profile = folder.getFileName() == null ? folder.toString() : folder.getFileName().toString();
-        List<ImageResult> images = new ArrayList<>();
         List<Path> entries;
         try {
             entries = list(folder);
@@ -215,18 +233,71 @@ public final class Recommender implements AutoCloseable {
                     List.of(ImageResult.error(profile, null, profile + ": cannot list folder (" + e.getMessage() + ")")),
                     labels());
         }
+        List<ImageResult> results = new ArrayList<>();
+        List<Integer> pendingSlots = new ArrayList<>();
+        List<Prepared> pending = new ArrayList<>();
+        int pendingCrops = 0;
         for (Path entry : entries) {
             String name = entry.getFileName().toString();
             if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
                 continue;
             }
             if (!Files.isRegularFile(entry)) {
-                images.add(ImageResult.error(name, null, name + ": not a regular file (broken link, device or loop)"));
+                results.add(ImageResult.error(name, null, name + ": not a regular file (broken link, device or loop)"));
                 continue;
             }
-            images.add(recommendImage(entry, name));
+            Prepared prepared;
+            try {
+                ImageGate.Admitted admitted = gate.admit(entry, name);
+                prepared = prepare(admitted.image(), name, admitted.sha256());
+            } catch (ImageGate.Refused e) {
+                results.add(ImageResult.error(name, null, e.getMessage()));
+                continue;
+            } catch (RuntimeException | OutOfMemoryError e) {
+                results.add(ImageResult.error(name, null, name + ": analysis failed (" + e.getClass().getSimpleName()
+                        + ")"));
+                continue;
+            }
+            if (pendingCrops > 0 && pendingCrops + prepared.crops().size() > options.batchSize()) {
+                scoreBatch(pending, pendingSlots, results);
+                pendingCrops = 0;
+            }
+            results.add(null);
+            pending.add(prepared);
+            pendingSlots.add(results.size() - 1);
+            pendingCrops += prepared.crops().size();
         }
-        return RecommendationRules.forProfile(profile, images, labels());
+        scoreBatch(pending, pendingSlots, results);
+        return RecommendationRules.forProfile(profile, results, labels());
+    }
+
+    /** Scores the pending images' crops in one batch and puts each image's result in its slot; clears the lists. */
+    private void scoreBatch(List<Prepared> pending, List<Integer> slots, List<ImageResult> results) {
+        List<RgbImage> all = new ArrayList<>();
+        for (Prepared p : pending) {
+            all.addAll(p.crops());
+        }
+        List<CropScores> scores;
+        try {
+            scores = all.isEmpty() ? List.of() : ensemble.score(all);
+        } catch (RuntimeException | OutOfMemoryError e) {
+            for (int i = 0; i < pending.size(); i++) {
+                Prepared p = pending.get(i);
+                results.set(slots.get(i), ImageResult.error(p.name(), p.sha256(), p.name() + ": analysis failed ("
+                        + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")"));
+            }
+            pending.clear();
+            slots.clear();
+            return;
+        }
+        int offset = 0;
+        for (int i = 0; i < pending.size(); i++) {
+            Prepared p = pending.get(i);
+            results.set(slots.get(i), finish(p, scores.subList(offset, offset + p.crops().size())));
+            offset += p.crops().size();
+        }
+        pending.clear();
+        slots.clear();
     }
 
     /** A folder whose sub-folders are profiles: one result per sub-folder, by name. */

@@ -114,6 +114,29 @@ class RecommenderTest {
     }
 
     @Test
+    void aFolderScoredInBatchesGivesThePerImageScores() throws Exception {
+        Path profile = dir.resolve("profiles/dan");
+        for (int i = 0; i < 5; i++) {
+            TestImages.write(profile.resolve("p" + i + ".png"), TestImages.encode(TestImages.noise(360, 400, 40 + i), "png"));
+        }
+        TestImages.write(profile.resolve("tiny.png"), TestImages.encode(TestImages.solid(50, 50, Color.RED), "png"));
+        try (Recommender recommender = Recommender.builder().models(sixTinyModels())
+                .faceDetector(new FixedFaceDetector())
+                .options(RecommenderOptions.DEFAULTS.withBatchSize(2)).build()) {
+            ProfileResult dan = recommender.recommendProfile(profile);
+            assertEquals(6, dan.images());
+            assertEquals(5, dan.imagesAnalysed());
+            for (ImageResult batched : dan.imageResults()) {
+                ImageResult alone = recommender.recommendImage(profile.resolve(batched.name()));
+                assertEquals(alone.status(), batched.status());
+                for (String label : alone.labelScores().keySet()) {
+                    assertEquals(alone.labelScores().get(label), batched.labelScores().get(label), 1e-5);
+                }
+            }
+        }
+    }
+
+    @Test
     void wholeImageFallbackClassifiesPortraitsWithoutAFace() throws Exception {
         Path small = TestImages.write(dir.resolve("small.png"),
                 TestImages.encode(TestImages.solid(100, 100, Color.RED), "png"));

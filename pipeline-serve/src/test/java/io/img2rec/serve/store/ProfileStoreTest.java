@@ -87,4 +87,44 @@ class ProfileStoreTest {
             assertThrows(IllegalArgumentException.class, () -> store.add("ok", ImageResult.error("x", null, "bad")));
         }
     }
+
+    @Test
+    void aWriterKilledMidStreamLeavesOnlyWholeUpdatesAndLosesNoCommit() throws Exception {
+        Path db = dir.resolve("killed.db");
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), StoreWriterProcess.class.getName(), db.toString())
+                .redirectErrorStream(true).start();
+        int lastCommitted = -1;
+        try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream(),
+                java.nio.charset.StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = lines.readLine()) != null) {
+                if (line.startsWith("committed ")) {
+                    lastCommitted = Integer.parseInt(line.substring("committed ".length()));
+                    if (lastCommitted >= 40) {
+                        child.destroyForcibly(); // SIGKILL on Linux, most likely inside the next transaction
+                        break;
+                    }
+                }
+            }
+        }
+        assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+        assertTrue(lastCommitted >= 40, "child stopped early at " + lastCommitted);
+        try (ProfileStore store = ProfileStore.open(db)) {
+            ProfileState state = store.state("victim").orElseThrow();
+            int seen = state.imagesSeen();
+            // the child may have committed a few more than we read before the kill landed; never fewer
+            assertTrue(seen >= lastCommitted + 1, "committed " + (lastCommitted + 1) + " images, store has " + seen);
+            int hats = (seen + 2) / 3; // images 0, 3, 6, ... are hats
+            assertEquals(hats, state.tallies().stream().filter(t -> t.label().equals("hat")).findFirst().orElseThrow()
+                    .positiveImages());
+        }
+        try (var connection = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db);
+             var statement = connection.createStatement();
+             var rs = statement.executeQuery("SELECT (SELECT COUNT(*) FROM profile_image), "
+                     + "(SELECT COUNT(*) FROM profile_image_label)")) {
+            rs.next();
+            assertEquals(rs.getInt(1) * 3, rs.getInt(2), "every stored image has all three label rows");
+        }
+    }
 }
