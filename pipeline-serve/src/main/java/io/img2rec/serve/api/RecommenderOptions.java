@@ -1,0 +1,75 @@
+package io.img2rec.serve.api;
+
+import io.img2rec.serve.face.BoxCalibration;
+import io.img2rec.serve.face.FaceCrop;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How a {@link Recommender} treats images.
+ *
+ * @param faces               detect faces only, fall back to the whole image when none is usable, or never detect
+ * @param minCropSide         faces whose unclamped expanded crop has a side &lt;= this are skipped (see {@link FaceCrop})
+ * @param calibration         detector box → dlib-like box
+ * @param architectureWeights weight of each architecture in the per-label average (absent = 1)
+ * @param maxPixels           images whose header claims more pixels are refused before decoding
+ * @param batchSize           most crops scored together when a folder is processed (an image's crops stay together)
+ */
+public record RecommenderOptions(FaceMode faces, int minCropSide, BoxCalibration calibration,
+                                 Map<String, Double> architectureWeights, long maxPixels, int batchSize) {
+    /** What is scored. */
+    public enum FaceMode {
+        /** Face crops only; an image without a usable face is reported as {@code NO_FACE}. */
+        FACES,
+        /** Face crops; the whole image when no usable face is found. */
+        FACES_OR_WHOLE_IMAGE,
+        /** The whole image, no detection (for portraits that are already cropped). */
+        WHOLE_IMAGE
+    }
+
+    /** 40 megapixels: a 12 MP phone photo fits three times over, a 30000×30000 bomb does not. */
+    public static final long DEFAULT_MAX_PIXELS = 40_000_000L;
+
+    public static final RecommenderOptions DEFAULTS = new RecommenderOptions(FaceMode.FACES, FaceCrop.DEFAULT_MIN_SIDE,
+            BoxCalibration.IDENTITY, Map.of(), DEFAULT_MAX_PIXELS, 16);
+
+    public RecommenderOptions {
+        Objects.requireNonNull(faces, "faces");
+        Objects.requireNonNull(calibration, "calibration");
+        architectureWeights = Map.copyOf(architectureWeights);
+        if (minCropSide < 0) {
+            throw new IllegalArgumentException("minCropSide must be >= 0, got " + minCropSide);
+        }
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batchSize must be positive, got " + batchSize);
+        }
+        if (maxPixels < 1) {
+            throw new IllegalArgumentException("maxPixels must be positive, got " + maxPixels);
+        }
+    }
+
+    public RecommenderOptions withFaces(FaceMode mode) {
+        return new RecommenderOptions(mode, minCropSide, calibration, architectureWeights, maxPixels, batchSize);
+    }
+
+    public RecommenderOptions withMinCropSide(int side) {
+        return new RecommenderOptions(faces, side, calibration, architectureWeights, maxPixels, batchSize);
+    }
+
+    public RecommenderOptions withCalibration(BoxCalibration value) {
+        return new RecommenderOptions(faces, minCropSide, value, architectureWeights, maxPixels, batchSize);
+    }
+
+    public RecommenderOptions withArchitectureWeights(Map<String, Double> weights) {
+        return new RecommenderOptions(faces, minCropSide, calibration, weights, maxPixels, batchSize);
+    }
+
+    public RecommenderOptions withMaxPixels(long value) {
+        return new RecommenderOptions(faces, minCropSide, calibration, architectureWeights, value, batchSize);
+    }
+
+    public RecommenderOptions withBatchSize(int value) {
+        return new RecommenderOptions(faces, minCropSide, calibration, architectureWeights, maxPixels, value);
+    }
+}

@@ -1,0 +1,5 @@
+/**
+ * Faces: the {@link io.img2rec.serve.face.FaceDetector} interface and its OpenCV Haar-cascade implementation, the
+ * box calibration towards dlib-HOG-like boxes, and the original project's crop geometry as a pure function.
+ */
+package io.img2rec.serve.face;

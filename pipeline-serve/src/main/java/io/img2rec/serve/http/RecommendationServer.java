@@ -1,0 +1,287 @@
+package io.img2rec.serve.http;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.img2rec.serve.api.Recommender;
+import io.img2rec.serve.json.ResultJson;
+import io.img2rec.serve.rules.ImageResult;
+import io.img2rec.serve.rules.ImageStatus;
+import io.img2rec.serve.store.ProfileStore;
+import io.img2rec.serve.store.ProfileStoreException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The HTTP JSON API.
+ *
+ * <pre>
+ * GET  /health                          → {"status":"ok", labels, architectures, missing}
+ * POST /v1/recommend[?name=photo.jpg]   body: image bytes → ImageResult (faces, boxes, scores, recommendation)
+ * POST /v1/profiles/{id}/images[?name=] body: image bytes → {added, image, profile}   (token when configured)
+ * GET  /v1/profiles/{id}                → ProfileState, 404 when unknown
+ * </pre>
+ *
+ * Requests carry image bytes, never a server-side path; a profile id is checked against
+ * {@link ProfileStore#PROFILE_ID}. Errors are JSON {@code {"error": "..."}}: 400 not an image / corrupt / bad id,
+ * 401 missing or wrong token, 404 unknown route or profile, 405 wrong method, 413 body or pixel count over the limit,
+ * 415 a content type that is not an image (or an image format that cannot be decoded), 503 + {@code Retry-After}
+ * when every inference slot stays busy for {@link ServerLimits#queueWait()}. Request and response times are bounded
+ * by the JDK server's {@code sun.net.httpserver.maxReqTime}/{@code maxRspTime} system properties, which the entry
+ * point sets.
+ */
+public final class RecommendationServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RecommendationServer.class);
+
+    private final Recommender recommender;
+    private final ProfileStore store;
+    private final ServerLimits limits;
+    private final Semaphore inferenceSlots;
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final AtomicInteger threadCount = new AtomicInteger();
+
+    /** Starts serving on {@code address} (port 0 picks a free port). The store may be null: profile routes then 404. */
+    public RecommendationServer(Recommender recommender, ProfileStore store, ServerLimits limits,
+                                InetSocketAddress address) throws IOException {
+        this.recommender = recommender;
+        this.store = store;
+        this.limits = limits;
+        this.inferenceSlots = new Semaphore(limits.maxConcurrentInferences(), true);
+        this.executor = Executors.newFixedThreadPool(limits.handlerThreads(), r -> {
+            Thread t = new Thread(r, "img2rec-http-" + threadCount.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.server = HttpServer.create(address, 64);
+        server.createContext("/", this::handle);
+        server.setExecutor(executor);
+        server.start();
+        LOG.info("serving on http://{}:{}/ (max body {} bytes, {} concurrent inferences, token {})",
+                address.getHostString(), port(), limits.maxBodyBytes(), limits.maxConcurrentInferences(),
+                limits.apiToken().isPresent() ? "required for writes" : "off");
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** An error with its HTTP status. */
+    private static final class HttpError extends Exception {
+        final int status;
+        final Map<String, String> headers;
+
+        HttpError(int status, String message) {
+            this(status, message, Map.of());
+        }
+
+        HttpError(int status, String message, Map<String, String> headers) {
+            super(message);
+            this.status = status;
+            this.headers = headers;
+        }
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            try {
+                route(exchange);
+            } catch (HttpError e) {
+                e.headers.forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
+                send(exchange, e.status, Map.of("error", e.getMessage()));
+            } catch (RuntimeException | ProfileStoreException e) {
+                LOG.error("{} {} failed", exchange.getRequestMethod(), exchange.getRequestURI().getPath(), e);
+                send(exchange, 500, Map.of("error", "internal error: " + e.getClass().getSimpleName()));
+            }
+        }
+    }
+
+    private void route(HttpExchange exchange) throws HttpError, IOException, ProfileStoreException {
+        String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
+        String path = exchange.getRequestURI().getPath();
+        if (path.equals("/health")) {
+            requireMethod(method, "GET");
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("status", "ok");
+            body.put("labels", recommender.labels());
+            body.put("architectures", recommender.registry().architectures());
+            body.put("missing", recommender.registry().missing());
+            body.put("inferenceSlotsFree", inferenceSlots.availablePermits());
+            send(exchange, 200, body);
+            return;
+        }
+        if (path.equals("/v1/recommend")) {
+            requireMethod(method, "POST");
+            ImageResult result = analyse(exchange);
+            send(exchange, 200, result);
+            return;
+        }
+        if (path.startsWith("/v1/profiles/")) {
+            String[] parts = path.substring("/v1/profiles/".length()).split("/", -1);
+            if (store == null) {
+                throw new HttpError(404, "this server runs without a profile store");
+            }
+            String profile = parts[0];
+            if (!ProfileStore.PROFILE_ID.matcher(profile).matches()) {
+                throw new HttpError(400, "profile id '" + profile + "' is not allowed: use 1-64 letters, digits, '.', "
+                        + "'_' or '-', not starting with '.'");
+            }
+            if (parts.length == 1) {
+                requireMethod(method, "GET");
+                var state = store.state(profile);
+                if (state.isEmpty()) {
+                    throw new HttpError(404, "profile " + profile + " has no images yet");
+                }
+                send(exchange, 200, state.get());
+                return;
+            }
+            if (parts.length == 2 && parts[1].equals("images")) {
+                requireMethod(method, "POST");
+                requireToken(exchange);
+                ImageResult result = analyse(exchange);
+                var update = store.add(profile, result);
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("added", update.added());
+                body.put("image", result);
+                body.put("profile", update.state());
+                send(exchange, update.added() ? 201 : 200, body);
+                return;
+            }
+        }
+        throw new HttpError(404, "no route " + method + " " + path
+                + "; routes: GET /health, POST /v1/recommend, POST /v1/profiles/{id}/images, GET /v1/profiles/{id}");
+    }
+
+    private static void requireMethod(String method, String allowed) throws HttpError {
+        if (!method.equals(allowed)) {
+            throw new HttpError(405, "method " + method + " not allowed here; use " + allowed, Map.of("Allow", allowed));
+        }
+    }
+
+    private void requireToken(HttpExchange exchange) throws HttpError {
+        if (limits.apiToken().isEmpty()) {
+            return;
+        }
+        String header = exchange.getRequestHeaders().getFirst("Authorization");
+        String expected = "Bearer " + limits.apiToken().get();
+        if (header == null || !MessageDigest.isEqual(header.getBytes(StandardCharsets.UTF_8),
+                expected.getBytes(StandardCharsets.UTF_8))) {
+            throw new HttpError(401, "this endpoint needs 'Authorization: Bearer <token>'",
+                    Map.of("WWW-Authenticate", "Bearer"));
+        }
+    }
+
+    /** Reads the image body within the limits, waits for an inference slot, analyses. */
+    private ImageResult analyse(HttpExchange exchange) throws HttpError, IOException {
+        String type = exchange.getRequestHeaders().getFirst("Content-Type");
+        if (type != null) {
+            String base = type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+            if (!base.startsWith("image/") && !base.equals("application/octet-stream")) {
+                throw new HttpError(415, "Content-Type " + base + " is not an image; send the image bytes as image/* "
+                        + "or application/octet-stream");
+            }
+        }
+        byte[] body = readBody(exchange);
+        String name = queryParameter(exchange.getRequestURI(), "name");
+        if (name == null || name.isBlank() || name.length() > 200) {
+            name = "upload";
+        }
+        try {
+            if (!inferenceSlots.tryAcquire(limits.queueWait().toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new HttpError(503, "all " + limits.maxConcurrentInferences() + " inference slots are busy; "
+                        + "retry shortly", Map.of("Retry-After", "1"));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HttpError(503, "interrupted while waiting for an inference slot", Map.of("Retry-After", "1"));
+        }
+        ImageResult result;
+        try {
+            result = recommender.recommendImage(body, name);
+        } finally {
+            inferenceSlots.release();
+        }
+        if (result.status() == ImageStatus.ERROR) {
+            String error = result.error();
+            int status = error.contains("too-many-pixels") ? 413
+                    : error.contains("unsupported-format") ? 415 : 400;
+            throw new HttpError(status, error);
+        }
+        return result;
+    }
+
+    private byte[] readBody(HttpExchange exchange) throws HttpError, IOException {
+        String length = exchange.getRequestHeaders().getFirst("Content-Length");
+        if (length != null) {
+            try {
+                if (Long.parseLong(length.trim()) > limits.maxBodyBytes()) {
+                    throw new HttpError(413, "body of " + length.trim() + " bytes exceeds the limit of "
+                            + limits.maxBodyBytes() + " bytes");
+                }
+            } catch (NumberFormatException e) {
+                throw new HttpError(400, "bad Content-Length '" + length + "'");
+            }
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buffer = new byte[64 * 1024];
+        try (InputStream in = exchange.getRequestBody()) {
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                if (out.size() + n > limits.maxBodyBytes()) {
+                    throw new HttpError(413, "body exceeds the limit of " + limits.maxBodyBytes() + " bytes");
+                }
+                out.write(buffer, 0, n);
+            }
+        }
+        if (out.size() == 0) {
+            throw new HttpError(400, "empty body: send the image bytes");
+        }
+        return out.toByteArray();
+    }
+
+    private static String queryParameter(URI uri, String key) {
+        String query = uri.getRawQuery();
+        if (query == null) {
+            return null;
+        }
+        for (String pair : query.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0 && pair.substring(0, eq).equals(key)) {
+                return URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            }
+        }
+        return null;
+    }
+
+    private static void send(HttpExchange exchange, int status, Object body) throws IOException {
+        byte[] bytes = ResultJson.compact(body).getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(1);
+        executor.shutdownNow();
+    }
+}

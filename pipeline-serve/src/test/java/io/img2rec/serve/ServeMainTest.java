@@ -1,0 +1,66 @@
+package io.img2rec.serve;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.img2rec.core.testing.TestImages;
+import io.img2rec.serve.json.ResultJson;
+import io.img2rec.serve.testing.ServeFixtures;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.awt.Color;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ServeMainTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void recommendPrintsJsonForAnImageAndAFolderOfProfilesWithPerFileErrors() throws Exception {
+        long seed = 3;
+        for (String label : ServeFixtures.LABELS) {
+            ServeFixtures.writeTiny(dir.resolve("run/checkpoints"), "vgg16", label, seed++);
+        }
+        Path image = TestImages.writePng(dir.resolve("one.png"), 64, 48, Color.ORANGE);
+        TestImages.writePng(dir.resolve("people/ann/a.png"), 64, 48, Color.RED);
+        Files.writeString(dir.resolve("people/ann/notes.txt"), "not an image");
+        TestImages.writePng(dir.resolve("people/ben/b.png"), 64, 48, Color.BLUE);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = ServeMain.run(new String[] {"recommend", "--models", dir.resolve("run").toString(), "--labels",
+                "beard,eyewear,hat", "--faces", "whole_image", "--format", "json", "--png-out",
+                dir.resolve("pictures").toString(), image.toString(),
+                dir.resolve("people").toString()}, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
+        JsonNode json = ResultJson.mapper().readTree(out.toString(StandardCharsets.UTF_8));
+        assertEquals("ANALYSED", json.get("images").get(0).get("status").asText());
+        assertEquals(2, json.get("profiles").size());
+        JsonNode ann = json.get("profiles").get(0);
+        assertEquals("ann", ann.get("profile").asText());
+        assertEquals(1, ann.get("imagesFailed").asInt());
+        assertEquals(1, ann.get("imagesAnalysed").asInt());
+        var picture = javax.imageio.ImageIO.read(dir.resolve("pictures/one.png.recommendation.png").toFile());
+        assertEquals(40 + 320, picture.getHeight());
+        for (var profile : json.get("profiles")) {
+            boolean found = profile.get("recommendation").has("product");
+            assertEquals(found, Files.exists(dir.resolve("pictures/" + profile.get("profile").asText()
+                    + ".recommendation.png")));
+        }
+    }
+
+    @Test
+    void refusedModelsExitWithCode3AndSayWhy() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = ServeMain.run(new String[] {"recommend", "--models", dir.resolve("nothing-here").toString(),
+                "x.png"}, new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(3, code);
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("is not a folder"), err.toString(StandardCharsets.UTF_8));
+    }
+}
