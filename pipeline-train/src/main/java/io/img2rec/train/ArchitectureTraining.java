@@ -282,7 +282,7 @@ public final class ArchitectureTraining {
                 var data = new TrainingData(featureCache, truth, train, validation, 0);
                 long start = System.nanoTime();
                 state = runner.run(top, data, weights, config.seed(), key(), PHASE_TOP, config.train().top().epochs(),
-                        state, sink(top, featureCache, PHASE_TOP), n -> { });
+                        state, sink(top, featureCache, PHASE_TOP), epochProgress(PHASE_TOP, data.trainImages().size()));
                 topSeconds = (System.nanoTime() - start) / 1e9;
                 state = PhaseRunner.fresh(PHASE_FINE_TUNE, state.overallBestScore());
             }
@@ -302,13 +302,38 @@ public final class ArchitectureTraining {
             var data = new TrainingData(trunkCache, truth, train, validation, copies);
             long start = System.nanoTime();
             runner.run(head, data, weights, config.seed(), key(), PHASE_FINE_TUNE, config.train().fineTune().epochs(),
-                    state, sink(head, trunkCache, PHASE_FINE_TUNE), n -> { });
+                    state, sink(head, trunkCache, PHASE_FINE_TUNE),
+                    epochProgress(PHASE_FINE_TUNE, data.trainImages().size()));
             fineSeconds = (System.nanoTime() - start) / 1e9;
             if (bestScores == null && store.exists(name("best-head"))) { // resumed after the best was written
                 restoreBestScores();
             }
             writeServableBest();
             return new ModelOutcome(spec, bestScores, bestThresholds, bestPhase, bestEpoch, state.overallBestScore());
+        }
+
+        /** A progress bar per epoch (rate, ETA) on a terminal; a log line every 15 s otherwise. */
+        private java.util.function.IntConsumer epochProgress(String phase, int imagesPerEpoch) {
+            return new java.util.function.IntConsumer() {
+                private Progress current;
+                private long done;
+                private int epoch;
+
+                @Override
+                public void accept(int n) {
+                    if (current == null) {
+                        epoch++;
+                        current = progress(key() + " " + phase + " epoch " + epoch, imagesPerEpoch);
+                    }
+                    current.step(n);
+                    done += n;
+                    if (done >= imagesPerEpoch) {
+                        current.close();
+                        current = null;
+                        done = 0;
+                    }
+                }
+            };
         }
 
         private float[][] trainTruth() {

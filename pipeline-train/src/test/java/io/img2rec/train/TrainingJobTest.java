@@ -56,4 +56,36 @@ class TrainingJobTest {
             assertNotEquals(start.getLayer(trained).params(), last.getLayer(trained).params(), trained + " must train");
         }
     }
+
+    @Test
+    void multilabelHeadTrainsOneModelWithASigmoidPerLabel() throws Exception {
+        Path data = TinyRuns.dataset(dir, 60, 4);
+        PipelineConfig config = TinyRuns.config(data, dir.resolve("runs"), Map.of("model.heads", "multilabel",
+                "train.epochs", "1"));
+        TrainingJob.Result result = TinyRuns.job(config, dir).runNew();
+        Path sidecar = result.run().checkpoints().resolve("tiny_cnn-multilabel-best.json");
+        CheckpointSidecar best = CheckpointStore.readSidecar(sidecar);
+        assertEquals(List.of("hat", "beard", "eyewear"), best.labels());
+        assertEquals(3, best.thresholds().size());
+        ComputationGraph model = CheckpointStore.load(sidecar, false);
+        var out = model.outputSingle(org.nd4j.linalg.factory.Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 2, 32, 32, 3));
+        assertEquals(List.of(2L, 3L), java.util.Arrays.stream(out.shape()).boxed().toList());
+        assertEquals(1 + result.manifest().size() * 3, Files.readAllLines(result.run().predictions()).size());
+    }
+
+    @Test
+    void missingDatasetAndUnusableSplitGiveClearErrors() throws Exception {
+        PipelineConfig missing = TinyRuns.config(dir.resolve("nowhere"), dir.resolve("runs"), Map.of());
+        var e = org.junit.jupiter.api.Assertions.assertThrows(io.img2rec.core.manifest.ManifestException.class,
+                () -> TinyRuns.job(missing, dir).runNew());
+        assertTrue(e.getMessage().contains("does not exist") && e.getMessage().contains("data.root"), e.getMessage());
+
+        Path data = TinyRuns.dataset(dir, 30, 6);
+        Path lonely = Files.createDirectories(data.resolve("scarf"));
+        Files.copy(Files.list(data.resolve("hat")).findFirst().orElseThrow(), lonely.resolve("only.png"));
+        PipelineConfig scarf = TinyRuns.config(data, dir.resolve("runs"), Map.of("labels", "hat,scarf"));
+        var few = org.junit.jupiter.api.Assertions.assertThrows(io.img2rec.core.manifest.ManifestException.class,
+                () -> TinyRuns.job(scarf, dir).runNew());
+        assertTrue(few.getMessage().contains("label 'scarf' has no positive images in the"), few.getMessage());
+    }
 }
