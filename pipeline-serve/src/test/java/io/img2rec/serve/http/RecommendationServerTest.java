@@ -36,8 +36,13 @@ class RecommendationServerTest {
 
     /** Hat score = redness of the image, beard = 0.1: a red image is a hat image. Each inference pauses. */
     private void start(ServerLimits limits, long pauseMillis) throws Exception {
+        start(limits, pauseMillis, ServeFixtures::redness);
+    }
+
+    private void start(ServerLimits limits, long pauseMillis,
+                       java.util.function.ToDoubleFunction<io.img2rec.core.image.RgbImage> hat) throws Exception {
         var registry = ModelRegistry.of(List.of(
-                ServeFixtures.fake("vgg16", "hat", 0.5, ServeFixtures::redness, pauseMillis),
+                ServeFixtures.fake("vgg16", "hat", 0.5, hat, pauseMillis),
                 ServeFixtures.fake("vgg16", "beard", 0.5, c -> 0.1, 0)), List.of("hat", "beard"));
         recommender = Recommender.builder().models(registry)
                 .options(RecommenderOptions.DEFAULTS.withFaces(RecommenderOptions.FaceMode.WHOLE_IMAGE)).build();
@@ -102,7 +107,18 @@ class RecommendationServerTest {
 
     @Test
     void answers503WithRetryAfterWhenTheOnlyInferenceSlotIsBusy() throws Exception {
-        start(ServerLimits.DEFAULTS.withMaxConcurrentInferences(1).withQueueWait(Duration.ZERO), 1500);
+        // The first request holds the only slot until the test lets it go: no timing assumptions.
+        var entered = new java.util.concurrent.CountDownLatch(1);
+        var release = new java.util.concurrent.CountDownLatch(1);
+        start(ServerLimits.DEFAULTS.withMaxConcurrentInferences(1).withQueueWait(Duration.ZERO), 0, crop -> {
+            entered.countDown();
+            try {
+                release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return ServeFixtures.redness(crop);
+        });
         CompletableFuture<HttpResponse<String>> slow = CompletableFuture.supplyAsync(() -> {
             try {
                 return post("/v1/recommend", png(Color.RED), "image/png", null);
@@ -110,8 +126,9 @@ class RecommendationServerTest {
                 throw new IllegalStateException(e);
             }
         });
-        Thread.sleep(600);
+        assertTrue(entered.await(30, java.util.concurrent.TimeUnit.SECONDS), "the first request reached the model");
         var busy = post("/v1/recommend", png(Color.BLUE), "image/png", null);
+        release.countDown();
         assertEquals(503, busy.statusCode(), busy.body());
         assertEquals("1", busy.headers().firstValue("Retry-After").orElse(""));
         assertEquals(200, slow.get().statusCode());
