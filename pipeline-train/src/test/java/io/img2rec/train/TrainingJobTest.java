@@ -88,4 +88,17 @@ class TrainingJobTest {
                 () -> TinyRuns.job(scarf, dir).runNew());
         assertTrue(few.getMessage().contains("label 'scarf' has no positive images in the"), few.getMessage());
     }
+
+    @Test
+    void resNet50TrainsItsTwoInputHeadEndToEndAtASmallInputSize() throws Exception {
+        Path data = TinyRuns.dataset(dir, 40, 8);
+        PipelineConfig config = TinyRuns.config(data, dir.resolve("runs"), Map.of("model.architecture", "resnet50",
+                "model.input_size", "64", "labels", "hat", "train.epochs", "1", "augment.copies", "1"));
+        TrainingJob.Result result = TinyRuns.job(config, dir).runNew();
+        CheckpointSidecar best = CheckpointStore.readSidecar(result.run().checkpoints().resolve("resnet50-hat-best.json"));
+        assertEquals("caffe", best.preprocessing());
+        ComputationGraph model = CheckpointStore.load(result.run().checkpoints().resolve("resnet50-hat-best.json"), false);
+        assertEquals(25_636_712L - 2_049_000L + 2048L * 512 + 512 + 513, model.numParams(),
+                "standard ResNet50 base (23,587,712) + our top (2048x512 dense, 512x1 output)");
+    }
 }
