@@ -249,6 +249,8 @@ final class Charts {
         chart.getStyler().setXAxisMax(1.0);
         chart.getStyler().setYAxisMin(0.0);
         chart.getStyler().setYAxisMax(1.0);
+        chart.getStyler().setXAxisDecimalPattern("0.0#");
+        chart.getStyler().setYAxisDecimalPattern("0.0#");
     }
 
     private static void style(XYSeries series, boolean thick) {
