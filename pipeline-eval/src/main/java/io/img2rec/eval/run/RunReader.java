@@ -2,6 +2,7 @@ package io.img2rec.eval.run;
 
 import io.img2rec.core.checkpoint.CheckpointException;
 import io.img2rec.core.checkpoint.CheckpointStore;
+import io.img2rec.core.manifest.Split;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,10 +22,12 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Reads a run folder. {@code predictions.csv} is required; {@code config.yaml}, {@code provenance.json},
@@ -172,14 +175,14 @@ public final class RunReader {
                 long line = r.getRecordNumber() + 1;
                 try {
                     String path = required(r, "path");
-                    Split split = Split.parse(required(r, "split"));
+                    Split split = parseSplit(required(r, "split"));
                     String model = required(r, "model");
                     String label = required(r, "label");
                     boolean truth = parseTruth(required(r, "truth"));
                     double score = parseScore(r.get("score"));
-                    if (!keys.add(path + '\u0000' + split + '\u0000' + model + '\u0000' + label)) {
-                        throw new IllegalArgumentException("duplicate row for path '" + path + "', split " + split
-                                + ", model '" + model + "', label '" + label + "'");
+                    if (!keys.add(path + '\u0000' + split.code() + '\u0000' + model + '\u0000' + label)) {
+                        throw new IllegalArgumentException("duplicate row for path '" + path + "', split "
+                                + split.code() + ", model '" + model + "', label '" + label + "'");
                     }
                     out.add(new Prediction(path, split, model, label, truth, score));
                 } catch (IllegalArgumentException e) {
@@ -247,6 +250,18 @@ public final class RunReader {
             throw new IllegalArgumentException("column '" + column + "' is empty");
         }
         return v;
+    }
+
+    /** Parses {@code train}, {@code validation} or {@code test} (case-insensitive); not {@code unassigned}. */
+    private static Split parseSplit(String text) {
+        String wanted = text.strip().toLowerCase(Locale.ROOT);
+        for (Split split : Prediction.SPLITS) {
+            if (split.code().equals(wanted)) {
+                return split;
+            }
+        }
+        throw new IllegalArgumentException("split '" + text + "' is not one of "
+                + Prediction.SPLITS.stream().map(Split::code).collect(Collectors.joining(", ")));
     }
 
     private static boolean parseTruth(String text) {
