@@ -98,33 +98,21 @@ public final class RunReader {
     }
 
     private static JsonNode readConfig(Path file, List<String> notes) throws RunFolderException {
-        if (!Files.isRegularFile(file)) {
-            notes.add(CONFIG + " not found; the config name is taken from the folder name");
-            return JSON.createObjectNode();
-        }
-        try {
-            JsonNode node = YAML.readTree(file.toFile());
-            return node == null ? JSON.createObjectNode() : node;
-        } catch (IOException e) {
-            throw new RunFolderException(file + ": not valid YAML (" + e.getMessage() + ")", e);
-        }
+        return optionalTree(file, YAML, "YAML", CONFIG + " not found; the config name is taken from the folder name",
+                notes).orElseGet(JSON::createObjectNode);
     }
 
     private static Optional<RunProvenance> readProvenance(Path file, List<String> notes) throws RunFolderException {
-        if (!Files.isRegularFile(file)) {
-            notes.add(PROVENANCE + " not found; weights source, backend and git commit are unknown");
-            return Optional.empty();
-        }
-        try {
-            JsonNode n = JSON.readTree(file.toFile());
-            Map<String, String> versions = new LinkedHashMap<>();
-            n.path("versions").fields().forEachRemaining(e -> versions.put(e.getKey(), e.getValue().asText()));
-            return Optional.of(new RunProvenance(text(n, "configHash"), text(n, "manifestHash"),
-                    n.path("seed").asLong(0), text(n, "gitCommit"), text(n, "weightsSource"), versions,
-                    text(n, "backend"), text(n, "createdAt")));
-        } catch (IOException e) {
-            throw new RunFolderException(file + ": not valid JSON (" + e.getMessage() + ")", e);
-        }
+        return optionalTree(file, JSON, "JSON",
+                PROVENANCE + " not found; weights source, backend and git commit are unknown", notes)
+                .map(RunReader::provenance);
+    }
+
+    private static RunProvenance provenance(JsonNode n) {
+        Map<String, String> versions = new LinkedHashMap<>();
+        n.path("versions").fields().forEachRemaining(e -> versions.put(e.getKey(), e.getValue().asText()));
+        return new RunProvenance(text(n, "configHash"), text(n, "manifestHash"), n.path("seed").asLong(0),
+                text(n, "gitCommit"), text(n, "weightsSource"), versions, text(n, "backend"), text(n, "createdAt"));
     }
 
     private static String text(JsonNode node, String field) {
@@ -133,24 +121,38 @@ public final class RunReader {
     }
 
     private static RunSummary readSummary(Path file, List<String> notes) throws RunFolderException {
+        return optionalTree(file, JSON, "JSON", SUMMARY + " not found; durations and throughput are unknown", notes)
+                .map(RunReader::summary).orElseGet(RunSummary::empty);
+    }
+
+    private static RunSummary summary(JsonNode n) {
+        Optional<String> root = n.path("datasetRoot").isTextual()
+                ? Optional.of(n.path("datasetRoot").asText()) : Optional.empty();
+        Map<String, Long> counts = new LinkedHashMap<>();
+        n.path("counts").fields().forEachRemaining(e -> {
+            if (e.getValue().isNumber()) {
+                counts.put(e.getKey(), e.getValue().asLong());
+            }
+        });
+        return new RunSummary(root, counts, numbers(n.path("durationsSeconds")), numbers(n.path("imagesPerSecond")));
+    }
+
+    /**
+     * The tree of an optional YAML or JSON file of the run folder; empty, with {@code missingNote} added to the notes,
+     * when the file is absent.
+     *
+     * @throws RunFolderException naming the file when it is not valid {@code format}
+     */
+    private static Optional<JsonNode> optionalTree(Path file, ObjectMapper mapper, String format, String missingNote,
+                                                   List<String> notes) throws RunFolderException {
         if (!Files.isRegularFile(file)) {
-            notes.add(SUMMARY + " not found; durations and throughput are unknown");
-            return RunSummary.empty();
+            notes.add(missingNote);
+            return Optional.empty();
         }
         try {
-            JsonNode n = JSON.readTree(file.toFile());
-            Optional<String> root = n.path("datasetRoot").isTextual()
-                    ? Optional.of(n.path("datasetRoot").asText()) : Optional.empty();
-            Map<String, Long> counts = new LinkedHashMap<>();
-            n.path("counts").fields().forEachRemaining(e -> {
-                if (e.getValue().isNumber()) {
-                    counts.put(e.getKey(), e.getValue().asLong());
-                }
-            });
-            return new RunSummary(root, counts, numbers(n.path("durationsSeconds")),
-                    numbers(n.path("imagesPerSecond")));
+            return Optional.ofNullable(mapper.readTree(file.toFile()));
         } catch (IOException e) {
-            throw new RunFolderException(file + ": not valid JSON (" + e.getMessage() + ")", e);
+            throw new RunFolderException(file + ": not valid " + format + " (" + e.getMessage() + ")", e);
         }
     }
 
