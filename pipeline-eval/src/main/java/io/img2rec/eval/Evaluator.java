@@ -1,5 +1,6 @@
 package io.img2rec.eval;
 
+import io.img2rec.core.manifest.Split;
 import io.img2rec.eval.metrics.AveragedMetrics;
 import io.img2rec.eval.metrics.BootstrapInterval;
 import io.img2rec.eval.metrics.EnsembleAverage;
@@ -8,7 +9,6 @@ import io.img2rec.eval.metrics.ScoredLabels;
 import io.img2rec.eval.metrics.ThresholdSelection;
 import io.img2rec.eval.run.Prediction;
 import io.img2rec.eval.run.RunFolder;
-import io.img2rec.eval.run.Split;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -100,20 +100,21 @@ public final class Evaluator {
             Boolean previous = truths.computeIfAbsent(p.label(), k -> new EnumMap<>(Split.class))
                     .computeIfAbsent(p.split(), k -> new TreeMap<>()).putIfAbsent(p.path(), p.truth());
             if (previous != null && previous != p.truth()) {
-                throw new IllegalArgumentException("image '" + p.path() + "' on the " + p.split() + " split has truth "
-                        + (previous ? 1 : 0) + " for '" + p.label() + "' in one model's predictions and "
-                        + (p.truth() ? 1 : 0) + " in model '" + p.model() + "'s; the models were not evaluated on "
+                throw new IllegalArgumentException("image '" + p.path() + "' on the " + p.split().code()
+                        + " split has truth " + (previous ? 1 : 0) + " for '" + p.label()
+                        + "' in one model's predictions and " + (p.truth() ? 1 : 0) + " in model '" + p.model()
+                        + "'s; the models were not evaluated on "
                         + "the same data");
             }
         }
         Map<Split, Integer> images = new EnumMap<>(Split.class);
-        for (Split s : Split.values()) {
+        for (Split s : Prediction.SPLITS) {
             images.put(s, pathsPerSplit.getOrDefault(s, Set.of()).size());
         }
         Map<String, Map<Split, ClassBalance>> balance = new LinkedHashMap<>();
         for (String label : labels) {
             Map<Split, ClassBalance> perSplit = new EnumMap<>(Split.class);
-            for (Split s : Split.values()) {
+            for (Split s : Prediction.SPLITS) {
                 var t = truths.getOrDefault(label, Map.of()).getOrDefault(s, new TreeMap<>());
                 int pos = (int) t.values().stream().filter(b -> b).count();
                 perSplit.put(s, new ClassBalance(pos, t.size() - pos));
@@ -238,8 +239,8 @@ public final class Evaluator {
         }
         unscored = incomplete.size();
         if (unscored > 0) {
-            notes.add(unscored + " " + split + " image(s) for '" + label + "' lack a score from some model and are "
-                    + "excluded from the ensemble (e.g. " + incomplete.iterator().next() + ")");
+            notes.add(unscored + " " + split.code() + " image(s) for '" + label + "' lack a score from some model "
+                    + "and are excluded from the ensemble (e.g. " + incomplete.iterator().next() + ")");
         }
         return new ScoredExamples(paths, truth, EnsembleAverage.of(modelScores));
     }

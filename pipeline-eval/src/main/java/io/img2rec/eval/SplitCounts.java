@@ -1,6 +1,6 @@
 package io.img2rec.eval;
 
-import io.img2rec.eval.run.Split;
+import io.img2rec.core.manifest.Split;
 
 import java.util.EnumMap;
 import java.util.LinkedHashMap;

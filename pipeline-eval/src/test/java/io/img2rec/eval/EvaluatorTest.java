@@ -1,8 +1,8 @@
 package io.img2rec.eval;
 
+import io.img2rec.core.manifest.Split;
 import io.img2rec.eval.run.Prediction;
 import io.img2rec.eval.run.RunReader;
-import io.img2rec.eval.run.Split;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

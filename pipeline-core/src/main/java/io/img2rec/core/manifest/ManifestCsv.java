@@ -121,22 +121,16 @@ public final class ManifestCsv {
         Set<String> seenPaths = new HashSet<>();
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
              CsvRecordReader parser = new CsvRecordReader(reader)) {
-            boolean first = true;
-            for (CsvRecordReader.CsvLine record = parser.next(); record != null; record = parser.next()) {
-                long line = record.line();
-                if (first) {
-                    List<String> header = record.values();
-                    if (!header.equals(expected)) {
-                        throw new ManifestException(file + " line " + line + ": expected columns " + expected + " but found "
-                                + header + "; regenerate the manifest or fix the labels list");
-                    }
-                    first = false;
-                    continue;
-                }
-                entries.add(parseRow(file, line, record.values(), expected, labels, seenPaths));
-            }
-            if (first) {
+            CsvRecordReader.CsvLine header = parser.next();
+            if (header == null) {
                 throw new ManifestException(file + " is empty: expected a header " + expected);
+            }
+            if (!header.values().equals(expected)) {
+                throw new ManifestException(file + " line " + header.line() + ": expected columns " + expected
+                        + " but found " + header.values() + "; regenerate the manifest or fix the labels list");
+            }
+            for (CsvRecordReader.CsvLine record = parser.next(); record != null; record = parser.next()) {
+                entries.add(parseRow(file, record.line(), record.values(), expected, labels, seenPaths));
             }
         } catch (NoSuchFileException e) {
             throw new ManifestException("Manifest file " + file + " does not exist; run the manifest scan first", e);
@@ -235,17 +229,13 @@ public final class ManifestCsv {
         List<Rejected> rejected = new ArrayList<>();
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
              CsvRecordReader parser = new CsvRecordReader(reader)) {
-            boolean first = true;
+            CsvRecordReader.CsvLine header = parser.next();
+            if (header != null && !header.values().equals(REJECTED_COLUMNS)) {
+                throw new ManifestException(file + " line " + header.line() + ": expected columns " + REJECTED_COLUMNS
+                        + " but found " + header.values());
+            }
             for (CsvRecordReader.CsvLine record = parser.next(); record != null; record = parser.next()) {
                 long line = record.line();
-                if (first) {
-                    if (!record.values().equals(REJECTED_COLUMNS)) {
-                        throw new ManifestException(file + " line " + line + ": expected columns " + REJECTED_COLUMNS
-                                + " but found " + record.values());
-                    }
-                    first = false;
-                    continue;
-                }
                 List<String> values = record.values();
                 if (values.size() != REJECTED_COLUMNS.size()) {
                     throw new ManifestException(file + " line " + line + ": expected 3 columns but found " + values.size());

@@ -9,20 +9,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.bytedeco.hdf5.Attribute;
-import org.bytedeco.hdf5.DataSet;
-import org.bytedeco.hdf5.DataSpace;
-import org.bytedeco.hdf5.DataType;
 import org.bytedeco.hdf5.Group;
 import org.bytedeco.hdf5.H5File;
-import org.bytedeco.hdf5.PredType;
-import org.bytedeco.hdf5.StrType;
 import org.bytedeco.hdf5.global.hdf5;
 import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Loader;
-import org.bytedeco.javacpp.Pointer;
-import org.bytedeco.javacpp.PointerPointer;
 import org.deeplearning4j.nn.modelimport.keras.Hdf5Archive;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -96,14 +87,14 @@ public final class KerasWeightsFile {
     private static LayerWeights readLayer(Path file, Group root, String layer) throws WeightsException {
         Group group = root.openGroup(layer);
         try {
-            List<String> datasets = group.attrExists("weight_names") ? readStrings(group, "weight_names")
+            List<String> datasets = group.attrExists("weight_names") ? Hdf5Values.readStrings(group, "weight_names")
                     : datasetsBelow(group, "");
             Map<KerasWeightRole, INDArray> arrays = new EnumMap<>(KerasWeightRole.class);
             for (String dataset : datasets) {
                 KerasWeightRole role = KerasWeightRole.ofDatasetName(dataset).orElseThrow(() -> new WeightsException(
                         "layer '" + layer + "' of " + file + ": dataset '" + dataset + "' is not a known Keras weight "
                                 + "(kernel, bias, gamma, beta, moving_mean, moving_variance)"));
-                if (arrays.put(role, readFloats(group, dataset)) != null) {
+                if (arrays.put(role, readArray(group, dataset)) != null) {
                     throw new WeightsException("layer '" + layer + "' of " + file + " has two " + role + " datasets");
                 }
             }
@@ -113,68 +104,11 @@ public final class KerasWeightsFile {
         }
     }
 
-    private static INDArray readFloats(Group group, String path) {
-        DataSet dataset = group.openDataSet(path);
-        DataSpace space = dataset.getSpace();
-        try {
-            long[] dims = new long[space.getSimpleExtentNdims()];
-            space.getSimpleExtentDims(dims);
-            long n = space.getSimpleExtentNpoints();
-            if (n > Integer.MAX_VALUE) {
-                throw new IllegalStateException("dataset " + path + " has " + n + " elements, too many for one array");
-            }
-            float[] values = new float[(int) n];
-            try (FloatPointer buffer = new FloatPointer(n);
-                 DataType type = new DataType(PredType.NATIVE_FLOAT())) {
-                dataset.read(buffer, type);
-                buffer.get(values);
-            }
-            return dims.length == 0 ? Nd4j.scalar(values[0]) : Nd4j.create(values, dims, 'c');
-        } finally {
-            space.close();
-            dataset.close();
-        }
-    }
-
-    /** Reads a one-dimensional string attribute, fixed-length (as h5py writes numpy byte strings) or variable. */
-    private static List<String> readStrings(Group group, String name) {
-        Attribute attribute = group.openAttribute(name);
-        StrType type = attribute.getStrType();
-        DataSpace space = attribute.getSpace();
-        try {
-            int n = (int) space.getSimpleExtentNpoints();
-            List<String> out = new ArrayList<>(n);
-            if (n == 0) {
-                return out;
-            }
-            if (type.isVariableStr()) {
-                try (PointerPointer<BytePointer> pointers = new PointerPointer<>(n)) {
-                    attribute.read(type, pointers);
-                    for (int i = 0; i < n; i++) {
-                        out.add(pointers.getString(i));
-                    }
-                }
-                return out;
-            }
-            int size = (int) type.getSize();
-            byte[] bytes = new byte[n * size];
-            try (BytePointer buffer = new BytePointer((long) n * size)) {
-                attribute.read(type, (Pointer) buffer); // the BytePointer overload is std::string's
-                buffer.get(bytes);
-            }
-            for (int i = 0; i < n; i++) {
-                int end = i * size;
-                while (end < (i + 1) * size && bytes[end] != 0) {
-                    end++;
-                }
-                out.add(new String(bytes, i * size, end - i * size, java.nio.charset.StandardCharsets.UTF_8));
-            }
-            return out;
-        } finally {
-            space.close();
-            type.close();
-            attribute.close();
-        }
+    /** Reads a float32 dataset as an array of the same shape (a scalar for a rank-0 dataset). */
+    private static INDArray readArray(Group group, String path) {
+        Hdf5Values.FloatArray array = Hdf5Values.readFloats(group, path);
+        float[] values = array.values();
+        return array.dims().length == 0 ? Nd4j.scalar(values[0]) : Nd4j.create(values, array.dims(), 'c');
     }
 
     private static List<String> datasetsBelow(Group group, String prefix) {

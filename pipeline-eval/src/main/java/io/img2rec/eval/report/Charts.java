@@ -1,5 +1,6 @@
 package io.img2rec.eval.report;
 
+import io.img2rec.core.manifest.Split;
 import io.img2rec.eval.ClassBalance;
 import io.img2rec.eval.LabelEvaluation;
 import io.img2rec.eval.ModelEvaluation;
@@ -10,7 +11,7 @@ import io.img2rec.eval.metrics.PrCurve;
 import io.img2rec.eval.metrics.RocCurve;
 import io.img2rec.eval.metrics.ScoredLabels;
 import io.img2rec.eval.run.EpochRecord;
-import io.img2rec.eval.run.Split;
+import io.img2rec.eval.run.Prediction;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -149,7 +150,7 @@ final class Charts {
             return Optional.empty();
         }
         boolean any = false;
-        for (Split split : Split.values()) {
+        for (Split split : Prediction.SPLITS) {
             List<Double> shares = new ArrayList<>();
             boolean nonEmpty = false;
             for (String label : labels) {
@@ -158,7 +159,7 @@ final class Charts {
                 shares.add(b.total() == 0 ? 0.0 : (double) b.positives() / b.total());
             }
             if (nonEmpty) {
-                chart.addSeries(split.csvName(), labels, shares);
+                chart.addSeries(split.code(), labels, shares);
                 any = true;
             }
         }

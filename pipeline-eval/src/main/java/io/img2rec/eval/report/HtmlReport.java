@@ -1,5 +1,6 @@
 package io.img2rec.eval.report;
 
+import io.img2rec.core.manifest.Split;
 import io.img2rec.core.provenance.RunProvenance;
 import io.img2rec.eval.ClassBalance;
 import io.img2rec.eval.EvaluationResult;
@@ -12,8 +13,8 @@ import io.img2rec.eval.metrics.BinaryMetrics;
 import io.img2rec.eval.metrics.ConfusionMatrix;
 import io.img2rec.eval.run.CheckpointStatus;
 import io.img2rec.eval.run.EpochRecord;
+import io.img2rec.eval.run.Prediction;
 import io.img2rec.eval.run.RunFolder;
-import io.img2rec.eval.run.Split;
 import tech.tablesaw.api.Table;
 
 import java.nio.file.Path;
@@ -150,8 +151,8 @@ final class HtmlReport {
             columns.add(label + " positive share");
         }
         Table t = HtmlTables.create("counts", columns.toArray(String[]::new));
-        for (Split s : Split.values()) {
-            List<String> row = new ArrayList<>(List.of(s.csvName(), Integer.toString(result.counts().images(s))));
+        for (Split s : Prediction.SPLITS) {
+            List<String> row = new ArrayList<>(List.of(s.code(), Integer.toString(result.counts().images(s))));
             for (String label : result.labels()) {
                 ClassBalance b = result.counts().balance(label, s);
                 row.add(Integer.toString(b.positives()));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.img2rec.core.manifest.Split;
 import io.img2rec.eval.ClassBalance;
 import io.img2rec.eval.EvaluationResult;
 import io.img2rec.eval.LabelEvaluation;
@@ -13,8 +14,8 @@ import io.img2rec.eval.metrics.AveragedMetrics;
 import io.img2rec.eval.metrics.BinaryMetrics;
 import io.img2rec.eval.metrics.BootstrapInterval;
 import io.img2rec.eval.metrics.MetricValue;
+import io.img2rec.eval.run.Prediction;
 import io.img2rec.eval.run.RunFolder;
-import io.img2rec.eval.run.Split;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 
@@ -40,8 +41,8 @@ final class MetricsExport {
     static String json(EvaluationResult result, List<RunFolder> runs, String generatedAt) throws IOException {
         ObjectNode root = JSON.createObjectNode();
         root.put("generatedAt", generatedAt);
-        root.put("evaluatedSplit", Split.TEST.csvName());
-        root.put("thresholdChosenOn", Split.VALIDATION.csvName());
+        root.put("evaluatedSplit", Split.TEST.code());
+        root.put("thresholdChosenOn", Split.VALIDATION.code());
         root.put("defaultThreshold", result.options().defaultThreshold());
         ObjectNode bootstrap = root.putObject("bootstrap");
         bootstrap.put("seed", result.options().bootstrap().seed());
@@ -57,15 +58,15 @@ final class MetricsExport {
         }
         ObjectNode counts = root.putObject("counts");
         ObjectNode images = counts.putObject("images");
-        for (Split s : Split.values()) {
-            images.put(s.csvName(), result.counts().images(s));
+        for (Split s : Prediction.SPLITS) {
+            images.put(s.code(), result.counts().images(s));
         }
         ObjectNode byLabel = counts.putObject("byLabel");
         for (String label : result.labels()) {
             ObjectNode l = byLabel.putObject(label);
-            for (Split s : Split.values()) {
+            for (Split s : Prediction.SPLITS) {
                 ClassBalance b = result.counts().balance(label, s);
-                ObjectNode o = l.putObject(s.csvName());
+                ObjectNode o = l.putObject(s.code());
                 o.put("positives", b.positives());
                 o.put("negatives", b.negatives());
             }
@@ -153,7 +154,7 @@ final class MetricsExport {
         StringWriter out = new StringWriter();
         try (CSVPrinter csv = new CSVPrinter(out, CSVFormat.DEFAULT.builder()
                 .setHeader(CSV_COLUMNS.toArray(String[]::new)).setRecordSeparator("\n").build())) {
-            String test = Split.TEST.csvName();
+            String test = Split.TEST.code();
             for (LabelEvaluation le : result.perLabel()) {
                 for (ModelEvaluation m : le.models()) {
                     String label = le.label();
@@ -179,7 +180,7 @@ final class MetricsExport {
     private static void binaryRows(CSVPrinter csv, String model, String label, String kind, BinaryMetrics b)
             throws IOException {
         String t = Double.toString(b.threshold());
-        String test = Split.TEST.csvName();
+        String test = Split.TEST.code();
         row(csv, model, label, test, kind, t, "precision", b.precision());
         row(csv, model, label, test, kind, t, "recall", b.recall());
         row(csv, model, label, test, kind, t, "f1", b.f1());
@@ -194,7 +195,7 @@ final class MetricsExport {
 
     private static void averagedRows(CSVPrinter csv, String model, String kind, AveragedMetrics a)
             throws IOException {
-        String test = Split.TEST.csvName();
+        String test = Split.TEST.code();
         row(csv, model, "(micro)", test, kind, "", "precision", a.microPrecision());
         row(csv, model, "(micro)", test, kind, "", "recall", a.microRecall());
         row(csv, model, "(micro)", test, kind, "", "f1", a.microF1());

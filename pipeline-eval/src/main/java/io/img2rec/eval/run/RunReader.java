@@ -2,6 +2,7 @@ package io.img2rec.eval.run;
 
 import io.img2rec.core.checkpoint.CheckpointException;
 import io.img2rec.core.checkpoint.CheckpointStore;
+import io.img2rec.core.manifest.Split;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,10 +22,12 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Reads a run folder. {@code predictions.csv} is required; {@code config.yaml}, {@code provenance.json},
@@ -95,33 +98,21 @@ public final class RunReader {
     }
 
     private static JsonNode readConfig(Path file, List<String> notes) throws RunFolderException {
-        if (!Files.isRegularFile(file)) {
-            notes.add(CONFIG + " not found; the config name is taken from the folder name");
-            return JSON.createObjectNode();
-        }
-        try {
-            JsonNode node = YAML.readTree(file.toFile());
-            return node == null ? JSON.createObjectNode() : node;
-        } catch (IOException e) {
-            throw new RunFolderException(file + ": not valid YAML (" + e.getMessage() + ")", e);
-        }
+        return optionalTree(file, YAML, "YAML", CONFIG + " not found; the config name is taken from the folder name",
+                notes).orElseGet(JSON::createObjectNode);
     }
 
     private static Optional<RunProvenance> readProvenance(Path file, List<String> notes) throws RunFolderException {
-        if (!Files.isRegularFile(file)) {
-            notes.add(PROVENANCE + " not found; weights source, backend and git commit are unknown");
-            return Optional.empty();
-        }
-        try {
-            JsonNode n = JSON.readTree(file.toFile());
-            Map<String, String> versions = new LinkedHashMap<>();
-            n.path("versions").fields().forEachRemaining(e -> versions.put(e.getKey(), e.getValue().asText()));
-            return Optional.of(new RunProvenance(text(n, "configHash"), text(n, "manifestHash"),
-                    n.path("seed").asLong(0), text(n, "gitCommit"), text(n, "weightsSource"), versions,
-                    text(n, "backend"), text(n, "createdAt")));
-        } catch (IOException e) {
-            throw new RunFolderException(file + ": not valid JSON (" + e.getMessage() + ")", e);
-        }
+        return optionalTree(file, JSON, "JSON",
+                PROVENANCE + " not found; weights source, backend and git commit are unknown", notes)
+                .map(RunReader::provenance);
+    }
+
+    private static RunProvenance provenance(JsonNode n) {
+        Map<String, String> versions = new LinkedHashMap<>();
+        n.path("versions").fields().forEachRemaining(e -> versions.put(e.getKey(), e.getValue().asText()));
+        return new RunProvenance(text(n, "configHash"), text(n, "manifestHash"), n.path("seed").asLong(0),
+                text(n, "gitCommit"), text(n, "weightsSource"), versions, text(n, "backend"), text(n, "createdAt"));
     }
 
     private static String text(JsonNode node, String field) {
@@ -130,24 +121,38 @@ public final class RunReader {
     }
 
     private static RunSummary readSummary(Path file, List<String> notes) throws RunFolderException {
+        return optionalTree(file, JSON, "JSON", SUMMARY + " not found; durations and throughput are unknown", notes)
+                .map(RunReader::summary).orElseGet(RunSummary::empty);
+    }
+
+    private static RunSummary summary(JsonNode n) {
+        Optional<String> root = n.path("datasetRoot").isTextual()
+                ? Optional.of(n.path("datasetRoot").asText()) : Optional.empty();
+        Map<String, Long> counts = new LinkedHashMap<>();
+        n.path("counts").fields().forEachRemaining(e -> {
+            if (e.getValue().isNumber()) {
+                counts.put(e.getKey(), e.getValue().asLong());
+            }
+        });
+        return new RunSummary(root, counts, numbers(n.path("durationsSeconds")), numbers(n.path("imagesPerSecond")));
+    }
+
+    /**
+     * The tree of an optional YAML or JSON file of the run folder; empty, with {@code missingNote} added to the notes,
+     * when the file is absent.
+     *
+     * @throws RunFolderException naming the file when it is not valid {@code format}
+     */
+    private static Optional<JsonNode> optionalTree(Path file, ObjectMapper mapper, String format, String missingNote,
+                                                   List<String> notes) throws RunFolderException {
         if (!Files.isRegularFile(file)) {
-            notes.add(SUMMARY + " not found; durations and throughput are unknown");
-            return RunSummary.empty();
+            notes.add(missingNote);
+            return Optional.empty();
         }
         try {
-            JsonNode n = JSON.readTree(file.toFile());
-            Optional<String> root = n.path("datasetRoot").isTextual()
-                    ? Optional.of(n.path("datasetRoot").asText()) : Optional.empty();
-            Map<String, Long> counts = new LinkedHashMap<>();
-            n.path("counts").fields().forEachRemaining(e -> {
-                if (e.getValue().isNumber()) {
-                    counts.put(e.getKey(), e.getValue().asLong());
-                }
-            });
-            return new RunSummary(root, counts, numbers(n.path("durationsSeconds")),
-                    numbers(n.path("imagesPerSecond")));
+            return Optional.ofNullable(mapper.readTree(file.toFile()));
         } catch (IOException e) {
-            throw new RunFolderException(file + ": not valid JSON (" + e.getMessage() + ")", e);
+            throw new RunFolderException(file + ": not valid " + format + " (" + e.getMessage() + ")", e);
         }
     }
 
@@ -172,14 +177,14 @@ public final class RunReader {
                 long line = r.getRecordNumber() + 1;
                 try {
                     String path = required(r, "path");
-                    Split split = Split.parse(required(r, "split"));
+                    Split split = parseSplit(required(r, "split"));
                     String model = required(r, "model");
                     String label = required(r, "label");
                     boolean truth = parseTruth(required(r, "truth"));
                     double score = parseScore(r.get("score"));
-                    if (!keys.add(path + '\u0000' + split + '\u0000' + model + '\u0000' + label)) {
-                        throw new IllegalArgumentException("duplicate row for path '" + path + "', split " + split
-                                + ", model '" + model + "', label '" + label + "'");
+                    if (!keys.add(path + '\u0000' + split.code() + '\u0000' + model + '\u0000' + label)) {
+                        throw new IllegalArgumentException("duplicate row for path '" + path + "', split "
+                                + split.code() + ", model '" + model + "', label '" + label + "'");
                     }
                     out.add(new Prediction(path, split, model, label, truth, score));
                 } catch (IllegalArgumentException e) {
@@ -247,6 +252,18 @@ public final class RunReader {
             throw new IllegalArgumentException("column '" + column + "' is empty");
         }
         return v;
+    }
+
+    /** Parses {@code train}, {@code validation} or {@code test} (case-insensitive); not {@code unassigned}. */
+    private static Split parseSplit(String text) {
+        String wanted = text.strip().toLowerCase(Locale.ROOT);
+        for (Split split : Prediction.SPLITS) {
+            if (split.code().equals(wanted)) {
+                return split;
+            }
+        }
+        throw new IllegalArgumentException("split '" + text + "' is not one of "
+                + Prediction.SPLITS.stream().map(Split::code).collect(Collectors.joining(", ")));
     }
 
     private static boolean parseTruth(String text) {

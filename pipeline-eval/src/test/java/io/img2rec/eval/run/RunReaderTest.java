@@ -65,6 +65,16 @@ class RunReaderTest {
     }
 
     @Test
+    void unassignedSplitIsNotAPredictionSplit(@TempDir Path tmp) throws Exception {
+        Path dir = RunFolderFixture.in(tmp, "unassigned").row("a.png", "test", "vgg16", "hat", 1, 0.4).write();
+        Files.writeString(dir.resolve("predictions.csv"), "path,split,model,label,truth,score\n"
+                + "a.png,Test,vgg16,hat,1,0.4\nb.png,unassigned,vgg16,hat,1,0.4\n");
+        var e = assertThrows(RunFolderException.class, () -> RunReader.read(dir));
+        assertTrue(e.getMessage().contains("predictions.csv line 3"), e.getMessage());
+        assertTrue(e.getMessage().contains("split 'unassigned' is not one of train, validation, test"), e.getMessage());
+    }
+
+    @Test
     void missingPredictionsSaysToRunTrainingFirst(@TempDir Path tmp) throws Exception {
         var e = assertThrows(RunFolderException.class, () -> RunReader.read(tmp));
         assertTrue(e.getMessage().contains("run training first"), e.getMessage());

@@ -1,6 +1,5 @@
 package io.img2rec.serve.predict;
 
-import io.img2rec.core.image.RgbImage;
 import io.img2rec.core.model.FreezePlan;
 import io.img2rec.core.model.TrunkHeadSplit;
 import org.deeplearning4j.nn.api.Layer;
@@ -18,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Several models of one architecture whose frozen layers are identical (the per-label models of one training run
@@ -29,19 +27,16 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Shared vertices are found at load time, in topological order: a vertex is shared when it has the same inputs in
  * every model, those inputs are shared (or the network input), its configuration is equal, and its parameters are
  * exactly equal. The boundary is the shared vertices feeding a vertex that is not shared. The card covers the labels
- * of all models, in model order. Thread-safe: one lock around trunk and heads.
+ * of all models, in model order. Thread-safe: one lock around trunk and heads ({@link LockedGraphModel}).
  */
-public final class SharedTrunkModel implements ScoringModel {
-    private final ModelCard card;
+public final class SharedTrunkModel extends LockedGraphModel {
     private final TrunkHeadSplit trunkSplit;
     private final List<ComputationGraph> heads;
     private final List<String> sharedVertices;
-    private final ReentrantLock lock = new ReentrantLock();
-    private boolean closed;
 
     private SharedTrunkModel(ModelCard card, TrunkHeadSplit trunkSplit, List<ComputationGraph> heads,
                              List<String> sharedVertices) {
-        this.card = card;
+        super(card);
         this.trunkSplit = trunkSplit;
         this.heads = heads;
         this.sharedVertices = sharedVertices;
@@ -187,53 +182,27 @@ public final class SharedTrunkModel implements ScoringModel {
     }
 
     @Override
-    public ModelCard card() {
-        return card;
-    }
-
-    @Override
-    public double[][] score(List<RgbImage> crops) {
-        if (crops.isEmpty()) {
-            return new double[0][];
+    double[][] forward(INDArray input, int crops) {
+        double[][] out = new double[crops][card().labels().size()];
+        INDArray[] boundary = trunkSplit.trunkActivations(input);
+        int column = 0;
+        for (ComputationGraph head : heads) {
+            double[][] part = head.outputSingle(false, boundary).castTo(DataType.DOUBLE).toDoubleMatrix();
+            for (int r = 0; r < crops; r++) {
+                System.arraycopy(part[r], 0, out[r], column, part[r].length);
+            }
+            column += part[0].length;
         }
-        INDArray input = card.encoder().encode(crops);
-        double[][] out = new double[crops.size()][card.labels().size()];
-        lock.lock();
-        try {
-            if (closed) {
-                throw new IllegalStateException("model " + card.name() + " is closed");
-            }
-            INDArray[] boundary = trunkSplit.trunkActivations(input);
-            int column = 0;
-            for (ComputationGraph head : heads) {
-                double[][] part = head.outputSingle(false, boundary).castTo(DataType.DOUBLE).toDoubleMatrix();
-                for (int r = 0; r < crops.size(); r++) {
-                    System.arraycopy(part[r], 0, out[r], column, part[r].length);
-                }
-                column += part[0].length;
-            }
-            if (column != card.labels().size()) {
-                throw new IllegalStateException("shared-trunk heads gave " + column + " outputs for labels "
-                        + card.labels());
-            }
-        } finally {
-            lock.unlock();
-            input.close();
+        if (column != card().labels().size()) {
+            throw new IllegalStateException("shared-trunk heads gave " + column + " outputs for labels "
+                    + card().labels());
         }
         return out;
     }
 
     @Override
-    public void close() {
-        lock.lock();
-        try {
-            if (!closed) {
-                closed = true;
-                trunkSplit.trunk().close();
-                heads.forEach(ComputationGraph::close);
-            }
-        } finally {
-            lock.unlock();
-        }
+    void closeNetworks() {
+        trunkSplit.trunk().close();
+        heads.forEach(ComputationGraph::close);
     }
 }

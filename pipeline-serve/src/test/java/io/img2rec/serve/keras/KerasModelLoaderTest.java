@@ -2,6 +2,7 @@ package io.img2rec.serve.keras;
 
 import io.img2rec.core.image.RgbImage;
 import io.img2rec.core.image.TensorLayout;
+import io.img2rec.core.weights.Hdf5Values;
 import io.img2rec.serve.predict.ScoringModel;
 import org.bytedeco.hdf5.Group;
 import org.bytedeco.hdf5.H5File;
@@ -85,27 +86,27 @@ class KerasModelLoaderTest {
         synchronized (Hdf5Archive.LOCK_OBJECT) {
             H5File h5 = new H5File(file.toString(), hdf5.H5F_ACC_TRUNC());
             try {
-                WeightsFileFlattener.writeStrings(h5, "layer_names",
+                Hdf5Values.writeStrings(h5, "layer_names",
                         List.of("input_1", "block1_conv1", "block1_pool", "sequential_1"));
                 for (String empty : List.of("input_1", "block1_pool")) {
                     h5.createGroup(empty).close();
                 }
                 Group conv = h5.createGroup("block1_conv1");
                 Group convInner = conv.createGroup("block1_conv1");
-                WeightsFileFlattener.writeFloats(convInner, "kernel:0", new long[] {3, 3, 3, 2}, kernel);
-                WeightsFileFlattener.writeFloats(convInner, "bias:0", new long[] {2}, bias);
-                WeightsFileFlattener.writeStrings(conv, "weight_names",
+                Hdf5Values.writeFloats(convInner, "kernel:0", new long[] {3, 3, 3, 2}, kernel);
+                Hdf5Values.writeFloats(convInner, "bias:0", new long[] {2}, bias);
+                Hdf5Values.writeStrings(conv, "weight_names",
                         List.of("block1_conv1/kernel:0", "block1_conv1/bias:0"));
                 convInner.close();
                 conv.close();
                 Group top = h5.createGroup("sequential_1");
                 Group d1 = top.createGroup("dense_1");
-                WeightsFileFlattener.writeFloats(d1, "kernel:0", new long[] {18, 4}, w1);
-                WeightsFileFlattener.writeFloats(d1, "bias:0", new long[] {4}, b1);
+                Hdf5Values.writeFloats(d1, "kernel:0", new long[] {18, 4}, w1);
+                Hdf5Values.writeFloats(d1, "bias:0", new long[] {4}, b1);
                 Group d2 = top.createGroup("dense_2");
-                WeightsFileFlattener.writeFloats(d2, "kernel:0", new long[] {4, 1}, w2);
-                WeightsFileFlattener.writeFloats(d2, "bias:0", new long[] {1}, b2);
-                WeightsFileFlattener.writeStrings(top, "weight_names",
+                Hdf5Values.writeFloats(d2, "kernel:0", new long[] {4, 1}, w2);
+                Hdf5Values.writeFloats(d2, "bias:0", new long[] {1}, b2);
+                Hdf5Values.writeStrings(top, "weight_names",
                         List.of("dense_1/kernel:0", "dense_1/bias:0", "dense_2/kernel:0", "dense_2/bias:0"));
                 d1.close();
                 d2.close();
