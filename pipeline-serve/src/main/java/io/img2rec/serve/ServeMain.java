@@ -150,7 +150,8 @@ public final class ServeMain {
         ModelOptions mixin;
 
         @Parameters(arity = "1..*", paramLabel = "PATH", description = "an image, a folder of one person's images, "
-                + "or a folder whose sub-folders are profiles")
+                + "or a folder whose sub-folders are profiles (files beside those sub-folders form one more profile, "
+                + "named after the folder)")
         List<Path> paths;
 
         @Option(names = "--format", defaultValue = "table", description = "table or json (default ${DEFAULT-VALUE})")
@@ -185,14 +186,20 @@ public final class ServeMain {
                 for (Path path : paths) {
                     if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
                         boolean hasSubfolders;
+                        boolean hasLooseEntries;
                         try (var entries = Files.list(path)) {
-                            hasSubfolders = entries.anyMatch(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)
-                                    && !p.getFileName().toString().startsWith("."));
+                            var visible = entries.filter(p -> !p.getFileName().toString().startsWith(".")).toList();
+                            hasSubfolders = visible.stream().anyMatch(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS));
+                            hasLooseEntries = visible.stream().anyMatch(p -> !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS));
                         }
                         if (hasSubfolders) {
                             for (ProfileResult profile : recommender.recommendProfiles(path)) {
                                 profiles.add(profile);
                                 profileFolders.add(path.resolve(profile.profile()));
+                            }
+                            if (hasLooseEntries) { // files beside the profile folders: their own profile, not dropped
+                                profiles.add(recommender.recommendProfile(path));
+                                profileFolders.add(path);
                             }
                         } else {
                             profiles.add(recommender.recommendProfile(path));

@@ -4,11 +4,14 @@ import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
@@ -18,9 +21,14 @@ import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
  * Decodes image files to {@link RgbImage}: OpenCV first (JPEG/PNG/BMP/TIFF/WebP, EXIF orientation applied,
  * grey and CMYK converted, 16-bit reduced to 8, alpha dropped like PIL's {@code convert('RGB')}), then
  * javax.imageio for what OpenCV cannot read (GIF). The caller checks the pixel count from the header first
- * (see the manifest's header probe): this class decodes whatever it is given.
+ * (see the manifest's header probe) against its configured limit; as a last line of defence this class also reads the
+ * header itself and refuses, without decoding, any image over {@link #MAX_PIXELS} (a file may change after it was
+ * scanned, and a 100 KB PNG can claim 30000×30000).
  */
 public final class ImageDecoder {
+    /** Width × height above which nothing is decoded, whatever the caller's own limit (about 750 MB as RGB). */
+    public static final long MAX_PIXELS = 250_000_000L;
+
     private ImageDecoder() {
     }
 
@@ -39,6 +47,11 @@ public final class ImageDecoder {
         if (bytes.length == 0) {
             throw new ImageDecodeException(name + ": the file is empty");
         }
+        long[] size = headerSize(bytes);
+        if (size != null && size[0] * size[1] > MAX_PIXELS) {
+            throw new ImageDecodeException(name + ": header claims " + size[0] + "x" + size[1] + " = " + size[0] * size[1]
+                    + " pixels, over the decoder's ceiling of " + MAX_PIXELS + "; refused without decoding");
+        }
         RgbImage decoded = decodeWithOpenCv(bytes);
         if (decoded == null) {
             decoded = decodeWithImageIo(bytes);
@@ -47,6 +60,25 @@ public final class ImageDecoder {
             throw new ImageDecodeException(name + ": not a decodable image (corrupt, truncated, or an unsupported format)");
         }
         return decoded;
+    }
+
+    /** Width and height from the header alone (javax.imageio, no pixels read), or null when no reader knows it. */
+    private static long[] headerSize(byte[] bytes) {
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+            if (readers == null || !readers.hasNext()) {
+                return null;
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                return new long[] {reader.getWidth(0), reader.getHeight(0)};
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException | RuntimeException e) {
+            return null; // an unreadable header is the decoders' problem to report
+        }
     }
 
     private static RgbImage decodeWithOpenCv(byte[] bytes) {

@@ -77,4 +77,43 @@ class CheckpointStoreTest {
         var missing = assertThrows(CheckpointException.class, () -> store.load("m-best", false));
         assertTrue(missing.getMessage().contains("is missing"), missing.getMessage());
     }
+
+    /**
+     * Issue 7: the files a SIGKILL can leave at each step of a write (a partial temporary zip; the new zip in place
+     * but the sidecar not yet renamed; a partial temporary sidecar) never replace the previous checkpoint, which still
+     * loads with its own weights; the next write succeeds over the leftovers.
+     */
+    @Test
+    void aWriteKilledAtAnyStepLeavesThePreviousCheckpointLoadable() throws Exception {
+        var store = new CheckpointStore(dir);
+        ComputationGraph first = tiny(1);
+        store.write("m-best", first, false, sidecar(1));
+        var other = new CheckpointStore(dir.resolve("elsewhere"));
+        CheckpointSidecar second = other.write("m-best", tiny(2), false, sidecar(2));
+        byte[] secondZip = Files.readAllBytes(other.folder().resolve(second.modelFile()));
+
+        Files.write(dir.resolve(".m-best.123.zip.tmp"), java.util.Arrays.copyOf(secondZip, secondZip.length / 3));
+        assertEquals(first.params(), store.load("m-best", false).params(), "killed while writing the zip");
+        Files.write(dir.resolve(second.modelFile()), secondZip);
+        assertEquals(first.params(), store.load("m-best", false).params(), "killed before the sidecar rename");
+        Files.writeString(dir.resolve(".m-best.json.tmp"), "{\"format\": 1, \"modelFi");
+        assertEquals(first.params(), store.load("m-best", false).params(), "killed while writing the sidecar");
+        assertEquals(1, store.readSidecar("m-best").epoch());
+        assertEquals(List.of("m-best"), store.names(), "temporary files are not checkpoints");
+
+        CheckpointSidecar rewritten = store.write("m-best", tiny(2), false, sidecar(2));
+        assertEquals(rewritten.modelSha256(), store.readSidecar("m-best").modelSha256());
+        assertEquals(tiny(2).params(), store.load("m-best", false).params());
+    }
+
+    @Test
+    void aSidecarWhoseHashWasAlteredIsRefusedAndNamesBothHashes() throws Exception {
+        var store = new CheckpointStore(dir);
+        CheckpointSidecar written = store.write("m-best", tiny(1), false, sidecar(1));
+        Path sidecarFile = store.sidecarFile("m-best");
+        Files.writeString(sidecarFile, Files.readString(sidecarFile).replace(written.modelSha256(), "0".repeat(64)));
+        var e = assertThrows(CheckpointException.class, () -> store.load("m-best", false));
+        assertTrue(e.getMessage().contains(written.modelSha256()) && e.getMessage().contains("0".repeat(64)),
+                e.getMessage());
+    }
 }
