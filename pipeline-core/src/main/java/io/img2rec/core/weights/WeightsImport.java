@@ -64,6 +64,9 @@ public final class WeightsImport {
                 missing.add(name);
             }
         }
+        // Name the first missing layer in network order, whatever order the caller's set iterates in.
+        List<String> order = parameterisedLayers(target);
+        missing.sort(java.util.Comparator.comparingInt(n -> order.indexOf(n) < 0 ? Integer.MAX_VALUE : order.indexOf(n)));
         if (!missing.isEmpty()) {
             throw new WeightsException("Keras weights file " + file + " has no layer '" + missing.get(0) + "'"
                     + (missing.size() > 1 ? " (nor " + (missing.size() - 1) + " other layers we need)" : "")
