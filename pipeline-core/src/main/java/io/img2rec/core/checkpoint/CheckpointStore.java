@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -45,7 +44,6 @@ public final class CheckpointStore {
             throws CheckpointException {
         try {
             Files.createDirectories(folder);
-            Optional<CheckpointSidecar> previous = exists(name) ? Optional.of(readSidecar(name)) : Optional.empty();
             Path temp = Files.createTempFile(folder, "." + name + ".", ".zip.tmp");
             try {
                 ModelSerializer.writeModel(model, temp.toFile(), withUpdater);
@@ -55,10 +53,7 @@ public final class CheckpointStore {
                         StandardCopyOption.REPLACE_EXISTING);
                 CheckpointSidecar complete = sidecar.withModel(fileName, sha);
                 AtomicFiles.writeString(sidecarFile(name), JSON.writeValueAsString(complete));
-                if (previous.isPresent() && previous.get().modelFile() != null
-                        && !previous.get().modelFile().equals(fileName)) {
-                    Files.deleteIfExists(folder.resolve(previous.get().modelFile()));
-                }
+                removeLeftovers(name, fileName);
                 return complete;
             } finally {
                 Files.deleteIfExists(temp);
@@ -66,6 +61,23 @@ public final class CheckpointStore {
         } catch (IOException e) {
             throw new CheckpointException("cannot write checkpoint " + name + " in " + folder + ": " + e.getMessage()
                     + " (check that the folder is writable and the disk has space)", e);
+        }
+    }
+
+    /**
+     * After a commit: deletes this checkpoint's zips other than the committed one and temporary files a killed write
+     * left behind (one writer per checkpoint name, so nothing else can be writing them).
+     */
+    private void removeLeftovers(String name, String committedZip) throws IOException {
+        java.util.regex.Pattern ours = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(name)
+                + "-[0-9a-f]{12}\\.zip|\\." + java.util.regex.Pattern.quote(name) + "\\..*\\.tmp");
+        try (Stream<Path> files = Files.list(folder)) {
+            for (Path file : files.toList()) {
+                String fileName = file.getFileName().toString();
+                if (!fileName.equals(committedZip) && ours.matcher(fileName).matches()) {
+                    Files.deleteIfExists(file);
+                }
+            }
         }
     }
 

@@ -64,6 +64,20 @@ class CheckpointStoreTest {
     }
 
     @Test
+    void aCommitRemovesTemporaryFilesAndZipsAKilledWriteLeftBehind() throws Exception {
+        var store = new CheckpointStore(dir);
+        store.write("m-best", tiny(1), false, sidecar(1));
+        Files.writeString(dir.resolve(".m-best.999.zip.tmp"), "half a zip");
+        Files.writeString(dir.resolve("m-best-0123456789ab.zip"), "a zip whose sidecar never landed");
+        Files.writeString(dir.resolve("m-best-head-0123456789ab.zip"), "another checkpoint's zip");
+        CheckpointSidecar latest = store.write("m-best", tiny(2), false, sidecar(2));
+        try (var files = Files.list(dir)) {
+            assertEquals(java.util.stream.Stream.of("m-best.json", latest.modelFile(), "m-best-head-0123456789ab.zip")
+                    .sorted().toList(), files.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+    }
+
+    @Test
     void truncatedOrAlteredZipIsRefusedWithAClearError() throws Exception {
         var store = new CheckpointStore(dir);
         CheckpointSidecar written = store.write("m-best", tiny(1), false, sidecar(1));
