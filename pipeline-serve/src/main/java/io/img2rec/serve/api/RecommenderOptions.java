@@ -11,7 +11,7 @@ import java.util.Objects;
  *
  * @param faces               detect faces only, fall back to the whole image when none is usable, or never detect
  * @param minCropSide         faces whose unclamped expanded crop has a side &lt;= this are skipped (see {@link FaceCrop})
- * @param calibration         detector box → dlib-like box
+ * @param calibration         detector box → dlib-like box (default {@link BoxCalibration#DLIB_HOG})
  * @param architectureWeights weight of each architecture in the per-label average (absent = 1)
  * @param maxPixels           images whose header claims more pixels are refused before decoding
  * @param batchSize           most crops scored together when a folder is processed (an image's crops stay together)
@@ -32,7 +32,7 @@ public record RecommenderOptions(FaceMode faces, int minCropSide, BoxCalibration
     public static final long DEFAULT_MAX_PIXELS = 40_000_000L;
 
     public static final RecommenderOptions DEFAULTS = new RecommenderOptions(FaceMode.FACES, FaceCrop.DEFAULT_MIN_SIDE,
-            BoxCalibration.IDENTITY, Map.of(), DEFAULT_MAX_PIXELS, 16);
+            BoxCalibration.DLIB_HOG, Map.of(), DEFAULT_MAX_PIXELS, 16);
 
     public RecommenderOptions {
         Objects.requireNonNull(faces, "faces");

@@ -81,8 +81,11 @@ class RecommenderTest {
             ImageResult first = recommender.recommendImage(images.get(0));
             assertEquals(ImageStatus.ANALYSED, first.status());
             assertEquals(1, first.faces().size());
-            // crop of the face box (h = 100, w = 100): rows 120-62 .. 220+25, columns 100-37 .. 200+37
-            assertEquals(new io.img2rec.serve.face.CropBox(63, 58, 174, 187), first.faces().get(0).crop());
+            // face box rows 120..220, columns 100..200; default calibration DLIB_HOG (0.91, 0, 0.11): sides 91,
+            // centre (150, 170 + 11) -> box rows round(135.5) = 136 .. round(226.5) = 227, columns 105 .. 196;
+            // crop (h = w = 91): rows 136-56 .. 227+22, columns 105-34 .. 196+34
+            assertEquals(new io.img2rec.serve.face.FaceBox(136, 196, 227, 105), first.faces().get(0).calibrated());
+            assertEquals(new io.img2rec.serve.face.CropBox(71, 80, 159, 169), first.faces().get(0).crop());
             assertEquals(2, first.faces().get(0).modelScores().get("hat").size());
             double vgg = first.faces().get(0).modelScores().get("hat").get("vgg16");
             double resnet = first.faces().get(0).modelScores().get("hat").get("resnet50");
