@@ -50,10 +50,10 @@ public record ModelConfig(Backbone architecture, int inputSize, PixelPreprocessi
     public static ModelConfig defaults(Backbone backbone) {
         return switch (backbone) {
             case VGG16 -> new ModelConfig(backbone, 150, PixelPreprocessing.BGR_RESCALE, ResizeInterpolation.NEAREST,
-                    TensorLayout.NHWC, Heads.PER_LABEL, new TopModelConfig(TopModelConfig.Pooling.FLATTEN, 256, 0.5),
+                    TensorLayout.NCHW, Heads.PER_LABEL, new TopModelConfig(TopModelConfig.Pooling.FLATTEN, 256, 0.5),
                     "imagenet", WeightsFallback.NONE, 5);
             case RESNET50 -> new ModelConfig(backbone, 224, PixelPreprocessing.CAFFE, ResizeInterpolation.NEAREST,
-                    TensorLayout.NHWC, Heads.PER_LABEL,
+                    TensorLayout.NCHW, Heads.PER_LABEL,
                     new TopModelConfig(TopModelConfig.Pooling.GLOBAL_AVERAGE, 512, 0.25),
                     "imagenet", WeightsFallback.NONE, 5);
             case TINY_CNN -> new ModelConfig(backbone, 32, PixelPreprocessing.BGR_RESCALE, ResizeInterpolation.NEAREST,
