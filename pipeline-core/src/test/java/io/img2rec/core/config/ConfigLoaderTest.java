@@ -31,9 +31,9 @@ class ConfigLoaderTest {
                 recipe.model().resize(), recipe.model().dataFormat(), recipe.model().heads(), recipe.model().top(),
                 "imagenet", ModelConfig.WeightsFallback.RANDOM, 5);
         assertEquals(expectedModel, c.model());
-        // ... and in fine-tuning for 10 epochs instead of 50, to stay within 15 minutes on 2 cores.
+        // ... and in fine-tuning for 5 epochs instead of 50, to stay within 15 minutes on 2 cores.
         assertEquals(recipe.train().top(), c.train().top());
-        assertEquals(new PhaseConfig(10, recipe.train().fineTune().optimizer()), c.train().fineTune());
+        assertEquals(new PhaseConfig(5, recipe.train().fineTune().optimizer()), c.train().fineTune());
         assertEquals(recipe.train().classWeights(), c.train().classWeights());
         assertEquals(recipe.train().batchSize(), c.train().batchSize());
         assertEquals(recipe.augment(), c.augment());
