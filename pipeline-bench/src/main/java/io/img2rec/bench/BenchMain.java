@@ -72,7 +72,12 @@ public final class BenchMain {
     }
 
     public static void main(String[] args) throws IOException {
-        NativeSetup.configure();
+        if (Boolean.parseBoolean(System.getProperty("img2rec.bench.nativeSetup", "true"))) {
+            NativeSetup.configure();
+        } else if (System.getProperty(OneDnnStatus.HELPERS_DISABLE_PROPERTY) == null) {
+            // experiments only: leave JavaCPP's choice of native build alone, still turn the helpers on
+            System.setProperty(OneDnnStatus.HELPERS_DISABLE_PROPERTY, "false");
+        }
         Options options = Options.parse(args);
         List<Measurement> results = run(options);
         System.err.println("[bench] " + results.size() + " records appended to " + options.out());
