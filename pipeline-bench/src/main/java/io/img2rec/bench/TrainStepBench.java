@@ -1,0 +1,79 @@
+package io.img2rec.bench;
+
+import io.img2rec.core.config.OptimizerConfig;
+import io.img2rec.core.model.Backbone;
+import io.img2rec.core.model.FreezePlan;
+import io.img2rec.core.model.GraphTopology;
+import io.img2rec.core.model.TrunkHeadSplit;
+import io.img2rec.core.nativeio.ForwardOnlyHelpers;
+import io.img2rec.train.loop.Optimizers;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.transferlearning.FineTuneConfiguration;
+import org.deeplearning4j.nn.transferlearning.TransferLearning;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.MultiDataSet;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * One fine-tuning step at the large batch with the last 5 layers (last block + top) trainable, SGD with momentum:
+ * as our trainer does it (the head graph fitted on cached boundary activations), and like for like with PyTorch (the
+ * whole network with frozen layers, every step running the frozen layers forward). Both use oneDNN for the forward
+ * pass and DL4J's own backward ({@link ForwardOnlyHelpers}), as training does.
+ */
+final class TrainStepBench {
+    static final int TRAINABLE_LAYERS = 5;
+    static final OptimizerConfig SGD_MOMENTUM = new OptimizerConfig(OptimizerConfig.Kind.SGD_MOMENTUM, 1e-4, 0.9);
+
+    private TrainStepBench() {
+    }
+
+    static List<Measurement> run(BenchSize size, List<Backbone> backbones) {
+        List<Measurement> out = new ArrayList<>();
+        int batch = size.batch();
+        for (Backbone backbone : backbones) {
+            int side = BenchModels.inputSize(backbone, size);
+            String prefix = String.format(Locale.ROOT, "train_step/%s@%d/b%d", backbone.configName(), side, batch);
+            ComputationGraph full = BenchModels.full(backbone, size, CNN2DFormat.NHWC, WorkspaceMode.ENABLED);
+            FreezePlan plan = GraphTopology.of(full.getConfiguration()).lastLayersTrainable(TRAINABLE_LAYERS);
+            INDArray x = BenchModels.images(batch, side, CNN2DFormat.NHWC, 3);
+            INDArray y = BenchModels.labels(batch);
+            try (TrunkHeadSplit split = TrunkHeadSplit.of(full, plan)) {
+                INDArray[][] boundary = new INDArray[1][];
+                double[] trunkSeconds = RoundTimer.time(size.warmup(), size.rounds(),
+                        () -> boundary[0] = split.trunkActivations(x));
+                out.add(log(Measurement.timed("train_step", prefix + "/cache_fill", "trunk forward once per image",
+                        batch, trunkSeconds).with("boundary", plan.boundary())));
+                ComputationGraph head = Optimizers.apply(split.head().clone(), SGD_MOMENTUM);
+                ForwardOnlyHelpers.install(head);
+                MultiDataSet data = new MultiDataSet(boundary[0], new INDArray[] {y});
+                double[] headSeconds = RoundTimer.time(size.warmup() + 1, size.rounds(), () -> head.fit(data));
+                out.add(log(Measurement.timed("train_step", prefix + "/cached_head", "head on cached activations",
+                        batch, headSeconds).with("score", head.score())));
+                head.close();
+            }
+            ComputationGraph whole = new TransferLearning.GraphBuilder(full)
+                    .fineTuneConfiguration(new FineTuneConfiguration.Builder().updater(Optimizers.of(SGD_MOMENTUM))
+                            .build())
+                    .setFeatureExtractor(plan.boundary().toArray(String[]::new))
+                    .build();
+            ForwardOnlyHelpers.install(whole);
+            MultiDataSet data = new MultiDataSet(new INDArray[] {x}, new INDArray[] {y});
+            double[] wholeSeconds = RoundTimer.time(size.warmup() + 1, size.rounds(), () -> whole.fit(data));
+            out.add(log(Measurement.timed("train_step", prefix + "/whole_frozen", "whole network, frozen layers",
+                    batch, wholeSeconds).with("score", whole.score())));
+            whole.close();
+            full.close();
+        }
+        return out;
+    }
+
+    private static Measurement log(Measurement m) {
+        Progress.log(m);
+        return m;
+    }
+}
