@@ -1,15 +1,11 @@
 package io.img2rec.train;
 
 import io.img2rec.core.config.PipelineConfig;
+import io.img2rec.core.dataset.DatasetScan;
 import io.img2rec.core.manifest.Manifest;
 import io.img2rec.core.manifest.ManifestCsv;
 import io.img2rec.core.manifest.ManifestException;
-import io.img2rec.core.manifest.ManifestScanner;
-import io.img2rec.core.manifest.ManifestSummary;
-import io.img2rec.core.manifest.ScanOptions;
-import io.img2rec.core.manifest.ScanResult;
 import io.img2rec.core.manifest.Split;
-import io.img2rec.core.split.Splitter;
 import io.img2rec.train.run.RunFolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,17 +35,12 @@ public final class DatasetPreparation {
             throw new ManifestException("the dataset folder " + datasetRoot + " does not exist: set data.root in the "
                     + "config (or -Ddata.root=<folder>) to a folder with one sub-folder per label " + config.labels());
         }
-        var options = new ScanOptions(config.labels(), config.data().backgroundFolders(), config.data().maxPixels(),
-                config.data().minSide(), config.data().threads(), ScanOptions.DEFAULT_EXTENSIONS);
-        ScanResult scan = new ManifestScanner(options, showProgress).scan(datasetRoot);
-        Manifest split = new Splitter(config.data().split().ratios(), config.seed()).split(scan.manifest());
-        new ScanResult(split, scan.rejected()).writeTo(run.root());
-        ManifestSummary summary = ManifestSummary.of(split, scan.rejected());
-        summary.saveCsv(run.summaryFolder());
+        DatasetScan.Prepared prepared = DatasetScan.run(config, datasetRoot, run.root(), showProgress);
+        Manifest split = prepared.scan().manifest();
         var text = new ByteArrayOutputStream();
-        summary.print(new PrintStream(text, true, StandardCharsets.UTF_8));
+        prepared.summary().print(new PrintStream(text, true, StandardCharsets.UTF_8));
         LOG.info("dataset {}: {} images, {} rejected (see rejected.csv)\n{}", datasetRoot, split.size(),
-                scan.rejected().size(), text.toString(StandardCharsets.UTF_8));
+                prepared.scan().rejected().size(), text.toString(StandardCharsets.UTF_8));
         checkUsable(split, config.labels());
         return split;
     }

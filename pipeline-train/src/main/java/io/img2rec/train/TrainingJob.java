@@ -2,7 +2,6 @@ package io.img2rec.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.img2rec.core.checkpoint.CheckpointException;
 import io.img2rec.core.config.ConfigWriter;
 import io.img2rec.core.config.ModelConfig;
 import io.img2rec.core.config.PipelineConfig;
@@ -11,7 +10,6 @@ import io.img2rec.core.image.TensorLayout;
 import io.img2rec.core.io.AtomicFiles;
 import io.img2rec.core.manifest.Manifest;
 import io.img2rec.core.manifest.ManifestEntry;
-import io.img2rec.core.manifest.ManifestException;
 import io.img2rec.core.model.ArchitectureOptions;
 import io.img2rec.core.model.TopSpec;
 import io.img2rec.core.provenance.Environment;
@@ -195,11 +193,5 @@ public final class TrainingJob {
         }
         summary.put("best", best);
         AtomicFiles.writeString(run.runSummary(), JSON.writeValueAsString(summary));
-    }
-
-    /** For callers that only need the checked exceptions of the job spelled out. */
-    public static boolean isUserError(Throwable e) {
-        return e instanceof ManifestException || e instanceof CheckpointException
-                || e instanceof io.img2rec.core.config.ConfigException || e instanceof IOException;
     }
 }

@@ -4,13 +4,8 @@ import io.img2rec.core.config.ConfigException;
 import io.img2rec.core.config.ConfigLoader;
 import io.img2rec.core.config.ConfigLocator;
 import io.img2rec.core.config.PipelineConfig;
-import io.img2rec.core.manifest.Manifest;
+import io.img2rec.core.dataset.DatasetScan;
 import io.img2rec.core.manifest.ManifestException;
-import io.img2rec.core.manifest.ManifestScanner;
-import io.img2rec.core.manifest.ManifestSummary;
-import io.img2rec.core.manifest.ScanOptions;
-import io.img2rec.core.manifest.ScanResult;
-import io.img2rec.core.split.Splitter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -42,16 +37,10 @@ public final class ManifestCommand implements Callable<Integer> {
         PipelineConfig c = ConfigLoader.load(ConfigLocator.resolve(config, projectRoot),
                 ConfigLoader.overridesFrom(System.getProperties()));
         Path root = c.data().root().isAbsolute() ? c.data().root() : projectRoot.resolve(c.data().root());
-        var options = new ScanOptions(c.labels(), c.data().backgroundFolders(), c.data().maxPixels(),
-                c.data().minSide(), c.data().threads(), ScanOptions.DEFAULT_EXTENSIONS);
-        ScanResult scan = new ManifestScanner(options, !noProgress).scan(root);
-        Manifest split = new Splitter(c.data().split().ratios(), c.seed()).split(scan.manifest());
-        new ScanResult(split, scan.rejected()).writeTo(out);
-        ManifestSummary summary = ManifestSummary.of(split, scan.rejected());
-        summary.saveCsv(out.resolve("summary"));
-        summary.print(System.out);
-        System.out.println("wrote " + out.resolve("manifest.csv") + " (" + split.size() + " images, "
-                + scan.rejected().size() + " rejected)");
+        DatasetScan.Prepared prepared = DatasetScan.run(c, root, out, !noProgress);
+        prepared.summary().print(System.out);
+        System.out.println("wrote " + out.resolve("manifest.csv") + " (" + prepared.scan().manifest().size()
+                + " images, " + prepared.scan().rejected().size() + " rejected)");
         return 0;
     }
 
