@@ -84,18 +84,20 @@ def main():
             pn, pc = res.rate("pytorch", name, "NCHW"), res.rate("pytorch", name, "channels-last")
             print(f"| forward {arch}@{side} batch {batch} (NHWC + helpers) | {fmt(j_)} | {fmt(pn)} | {fmt(pc)} | "
                   f"{fmt(ratio(j_, best(pn, pc)))}× | ≥ 2× |")
+    nchw, nhwc = " (NCHW, oneDNN backward)", " (NHWC, DL4J backward)"
     for arch, side in (("vgg16", 150), ("resnet50", 224)):
         base = f"train_step/{arch}@{side}/b16"
-        whole_j = res.rate("img2rec", base + "/whole_frozen", "whole network, frozen layers")
-        head_j = res.rate("img2rec", base + "/cached_head", "head on cached activations")
         wn, wc = res.rate("pytorch", base + "/whole_frozen", "NCHW"), res.rate("pytorch", base + "/whole_frozen", "channels-last")
         hn, hc = res.rate("pytorch", base + "/cached_head", "NCHW"), res.rate("pytorch", base + "/cached_head", "channels-last")
-        print(f"| train step {arch} b16, whole network with frozen layers (like for like) | {fmt(whole_j)} | {fmt(wn)} | "
-              f"{fmt(wc)} | {fmt(ratio(whole_j, best(wn, wc)))}× | ≥ 1.5× |")
-        print(f"| train step {arch} b16, img2rec's step (head on cached activations) vs PyTorch whole step | {fmt(head_j)} | "
-              f"{fmt(wn)} | {fmt(wc)} | {fmt(ratio(head_j, best(wn, wc)))}× | ≥ 1.5× |")
-        print(f"| train step {arch} b16, head on cached activations, both sides | {fmt(head_j)} | {fmt(hn)} | {fmt(hc)} | "
-              f"{fmt(ratio(head_j, best(hn, hc)))}× | — |")
+        for layout in (nchw, nhwc):
+            whole_j = res.rate("img2rec", base + "/whole_frozen", "whole network, frozen layers" + layout)
+            head_j = res.rate("img2rec", base + "/cached_head", "head on cached activations" + layout)
+            print(f"| train step {arch} b16{layout}, whole network with frozen layers (like for like) | {fmt(whole_j)} | "
+                  f"{fmt(wn)} | {fmt(wc)} | {fmt(ratio(whole_j, best(wn, wc)))}× | ≥ 1.5× |")
+            print(f"| train step {arch} b16{layout}, img2rec's step (head on cached activations) vs PyTorch whole step | "
+                  f"{fmt(head_j)} | {fmt(wn)} | {fmt(wc)} | {fmt(ratio(head_j, best(wn, wc)))}× | ≥ 1.5× |")
+            print(f"| train step {arch} b16{layout}, head on cached activations, both sides | {fmt(head_j)} | {fmt(hn)} | "
+                  f"{fmt(hc)} | {fmt(ratio(head_j, best(hn, hc)))}× | — |")
     for (s, n, v, t), r in sorted(res.single.items()):
         if s == "img2rec" and n.endswith("/extrapolated"):
             stem = n[: -len("/extrapolated")]

@@ -41,7 +41,7 @@ done
 # 4. Numerics, the two-phase training (img2rec's design against a naive loop), six-model serving on both sides.
 "${JAVA[@]}" --suites check,serve --tag once --out "$OUT"
 "${PYB[@]}" --suites serve --tag once --out "$OUT"
-"${JAVA[@]}" --suites recipe --backbones vgg16 --tag once --out "$OUT"
+"${JAVA[@]}" --suites recipe --backbones vgg16,resnet50 --tag once --out "$OUT"
 # 5. Peak memory of VGG16 training at batch 16, each side in a process of its own.
 "${JAVA[@]}" --suites train --backbones vgg16 --rounds 1 --tag memory --out "$OUT"
 "${PYB[@]}" --suites train --archs vgg16 --rounds 1 --tag memory --out "$OUT"

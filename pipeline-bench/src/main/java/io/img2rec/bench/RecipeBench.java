@@ -67,12 +67,13 @@ final class RecipeBench {
             truth[i][0] = i % 2;
         }
         int side = BenchModels.inputSize(backbone, size);
-        var images = new InMemoryImages(BenchModels.images(n, side, CNN2DFormat.NHWC, 5));
-        ComputationGraph full = BenchModels.full(backbone, size, CNN2DFormat.NHWC, WorkspaceMode.ENABLED);
+        CNN2DFormat layout = BenchModels.trainingLayout(backbone);
+        var images = new InMemoryImages(BenchModels.images(n, side, layout, 5));
+        ComputationGraph full = BenchModels.full(backbone, size, layout, WorkspaceMode.ENABLED);
         GraphTopology topology = GraphTopology.of(full.getConfiguration());
         FreezePlan plan = topology.lastLayersTrainable(TrainStepBench.TRAINABLE_LAYERS);
-        String name = String.format(Locale.ROOT, "recipe/%s@%d/N%d/E%d+%d", backbone.configName(), side, n,
-                size.recipeEpochs(), size.recipeEpochs());
+        String name = String.format(Locale.ROOT, "recipe/%s@%d/N%d/E%d+%d/%s", backbone.configName(), side, n,
+                size.recipeEpochs(), size.recipeEpochs(), layout);
         int e = size.recipeEpochs();
 
         Cached cached = cached(full, plan, images, truth, train, validation, size);

@@ -4,7 +4,6 @@ import io.img2rec.core.image.InputEncoder;
 import io.img2rec.core.image.PixelPreprocessing;
 import io.img2rec.core.image.ResizeInterpolation;
 import io.img2rec.core.image.RgbImage;
-import io.img2rec.core.image.TensorLayout;
 import io.img2rec.core.model.Backbone;
 import io.img2rec.core.model.FreezePlan;
 import io.img2rec.core.model.GraphTopology;
@@ -75,12 +74,13 @@ final class SharedTrunkBench {
 
     private static void build(Backbone backbone, BenchSize size, List<ScoringModel> shared, List<ScoringModel> separate) {
         int side = BenchModels.inputSize(backbone, size);
-        ComputationGraph base = BenchModels.full(backbone, size, CNN2DFormat.NHWC, WorkspaceMode.ENABLED);
+        CNN2DFormat layout = BenchModels.trainingLayout(backbone); // models are served in the layout they trained in
+        ComputationGraph base = BenchModels.full(backbone, size, layout, WorkspaceMode.ENABLED);
         FreezePlan plan = GraphTopology.of(base.getConfiguration()).lastLayersTrainable(TrainStepBench.TRAINABLE_LAYERS);
         Set<String> trainable = new HashSet<>(plan.trainable());
         InputEncoder encoder = new InputEncoder(side,
                 backbone == Backbone.RESNET50 ? PixelPreprocessing.CAFFE : PixelPreprocessing.BGR_RESCALE,
-                ResizeInterpolation.BILINEAR, TensorLayout.NHWC);
+                ResizeInterpolation.BILINEAR, BenchModels.tensorLayout(layout));
         List<ModelCard> cards = new ArrayList<>();
         List<ComputationGraph> graphs = new ArrayList<>();
         Nd4j.getRandom().setSeed(17);
