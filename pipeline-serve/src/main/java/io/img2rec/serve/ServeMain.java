@@ -5,6 +5,7 @@ import io.img2rec.serve.api.Recommender;
 import io.img2rec.serve.api.RecommenderOptions;
 import io.img2rec.serve.face.BoxCalibration;
 import io.img2rec.serve.face.HaarFaceDetector;
+import io.img2rec.serve.http.HttpTimeouts;
 import io.img2rec.serve.http.RecommendationServer;
 import io.img2rec.serve.http.ServerLimits;
 import io.img2rec.core.image.ImageDecoder;
@@ -50,16 +51,8 @@ public final class ServeMain {
 
     public static void main(String[] args) {
         NativeSetup.configure();
-        // bound how long the JDK HTTP server lets one request be read and its response written (seconds)
-        keepOrSet("sun.net.httpserver.maxReqTime", "60");
-        keepOrSet("sun.net.httpserver.maxRspTime", "120");
+        HttpTimeouts.applyDefaultsUnlessSet(); // before the first HTTP server: the JDK reads them once
         System.exit(run(args, System.out, System.err));
-    }
-
-    private static void keepOrSet(String key, String value) {
-        if (System.getProperty(key) == null) {
-            System.setProperty(key, value);
-        }
     }
 
     /** Runs the CLI without exiting (tests call this). */

@@ -23,9 +23,11 @@ import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -44,8 +46,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * 401 missing or wrong token, 404 unknown route or profile, 405 wrong method, 413 body or pixel count over the limit,
  * 415 a content type that is not an image (or an image format that cannot be decoded), 503 + {@code Retry-After}
  * when every inference slot stays busy for {@link ServerLimits#queueWait()}. Request and response times are bounded
- * by the JDK server's {@code sun.net.httpserver.maxReqTime}/{@code maxRspTime} system properties, which the entry
- * point sets.
+ * by the JDK server's system properties ({@link HttpTimeouts}), which the entry point sets.
+ *
+ * <p>Images are analysed on a pool of {@link ServerLimits#maxConcurrentInferences()} threads of the server's own, not
+ * on the handler threads: ND4J keeps a network's working memory (workspaces, off the heap) per thread and never gives
+ * it back while the thread lives, so analysing on {@code handlerThreads} threads would, under load, hold that memory
+ * once per handler thread instead of once per slot.
  */
 public final class RecommendationServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RecommendationServer.class);
@@ -56,6 +62,7 @@ public final class RecommendationServer implements AutoCloseable {
     private final Semaphore inferenceSlots;
     private final HttpServer server;
     private final ExecutorService executor;
+    private final ExecutorService inferenceThreads;
     private final AtomicInteger threadCount = new AtomicInteger();
 
     /** Starts serving on {@code address} (port 0 picks a free port). The store may be null: profile routes then 404. */
@@ -65,18 +72,25 @@ public final class RecommendationServer implements AutoCloseable {
         this.store = store;
         this.limits = limits;
         this.inferenceSlots = new Semaphore(limits.maxConcurrentInferences(), true);
-        this.executor = Executors.newFixedThreadPool(limits.handlerThreads(), r -> {
-            Thread t = new Thread(r, "img2rec-http-" + threadCount.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.executor = Executors.newFixedThreadPool(limits.handlerThreads(), daemonThreads("img2rec-http-"));
+        this.inferenceThreads = Executors.newFixedThreadPool(limits.maxConcurrentInferences(),
+                daemonThreads("img2rec-inference-"));
         this.server = HttpServer.create(address, 64);
         server.createContext("/", this::handle);
         server.setExecutor(executor);
         server.start();
-        LOG.info("serving on http://{}:{}/ (max body {} bytes, {} concurrent inferences, token {})",
-                address.getHostString(), port(), limits.maxBodyBytes(), limits.maxConcurrentInferences(),
-                limits.apiToken().isPresent() ? "required for writes" : "off");
+        LOG.info("serving on http://{}:{}/ (max body {} bytes, {} concurrent inferences, token {}, request/response "
+                        + "time limits {} s / {} s, 0 = none)", address.getHostString(), port(), limits.maxBodyBytes(),
+                limits.maxConcurrentInferences(), limits.apiToken().isPresent() ? "required for writes" : "off",
+                HttpTimeouts.request().toSeconds(), HttpTimeouts.response().toSeconds());
+    }
+
+    private ThreadFactory daemonThreads(String prefix) {
+        return r -> {
+            Thread t = new Thread(r, prefix + threadCount.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     public int port() {
@@ -214,7 +228,17 @@ public final class RecommendationServer implements AutoCloseable {
         }
         ImageResult result;
         try {
-            result = recommender.recommendImage(body, name);
+            String imageName = name;
+            // never queues: a task is submitted only with a slot, and there are as many threads as slots
+            result = inferenceThreads.submit(() -> recommender.recommendImage(body, imageName)).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HttpError(503, "interrupted while analysing the image", Map.of("Retry-After", "1"));
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException("analysing " + name + " failed", e.getCause());
         } finally {
             inferenceSlots.release();
         }
@@ -283,5 +307,6 @@ public final class RecommendationServer implements AutoCloseable {
     public void close() {
         server.stop(1);
         executor.shutdownNow();
+        inferenceThreads.shutdownNow();
     }
 }

@@ -1,6 +1,7 @@
 package io.img2rec.serve.http;
 
 import io.img2rec.core.testing.BadInputCorpus;
+import io.img2rec.core.testing.ProcessMemory;
 import io.img2rec.core.testing.TestImages;
 import io.img2rec.serve.api.Recommender;
 import io.img2rec.serve.api.RecommenderOptions;
@@ -85,7 +86,7 @@ class ServingLoadTest {
         Map<String, Set<Integer>> expectedProfiles = new ConcurrentHashMap<>();
         List<Sent> results = Collections.synchronizedList(new ArrayList<>());
         long heapBefore;
-        long peakBefore = peakResidentKb();
+        long peakBefore = ProcessMemory.peakResidentKb();
         double seconds;
         try (Recommender recommender = Recommender.builder().models(registry)
                 .options(RecommenderOptions.DEFAULTS.withFaces(RecommenderOptions.FaceMode.WHOLE_IMAGE)).build();
@@ -97,7 +98,7 @@ class ServingLoadTest {
                 expectedHat.put(i, recommender.recommendImage(valid.get(i), "v" + i).labelScores().get("hat"));
             }
             System.gc();
-            heapBefore = usedHeap();
+            heapBefore = ProcessMemory.usedHeapBytes();
             String base = "http://127.0.0.1:" + server.port();
             AtomicInteger next = new AtomicInteger();
             ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
@@ -175,8 +176,8 @@ class ServingLoadTest {
                     + byKind.get("profile").values().stream().mapToInt(Integer::intValue).sum() + " updates");
         }
         System.gc();
-        long heapAfter = usedHeap();
-        long peakGrowthMb = (peakResidentKb() - peakBefore) / 1024;
+        long heapAfter = ProcessMemory.usedHeapBytes();
+        long peakGrowthMb = (ProcessMemory.peakResidentKb() - peakBefore) / 1024;
         long[] nanos = results.stream().mapToLong(Sent::nanos).sorted().toArray();
         String line = String.format(Locale.ROOT, "load: %d requests from %d clients in %.1f s (%.0f req/s); latency p50 "
                         + "%.1f ms, p99 %.1f ms, max %.1f ms; heap after GC %d → %d MB; peak RSS grew %d MB",
@@ -197,19 +198,5 @@ class ServingLoadTest {
     private static long percentile(long[] sorted, int p) {
         int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
         return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
-    }
-
-    private static long usedHeap() {
-        Runtime r = Runtime.getRuntime();
-        return r.totalMemory() - r.freeMemory();
-    }
-
-    private static long peakResidentKb() throws Exception {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("VmHWM:")) {
-                return Long.parseLong(line.replaceAll("\\D", ""));
-            }
-        }
-        return 0;
     }
 }
