@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.img2rec.core.testing.BadInputCorpus;
+import io.img2rec.core.testing.ProcessMemory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -67,28 +68,14 @@ class ImageDecoderBadInputTest {
         BadInputCorpus.write(dir);
         byte[] bomb = Files.readAllBytes(dir.resolve("deflate-bomb.png"));
         assertTrue(bomb.length < 200_000, "the bomb is small on disk: " + bomb.length + " bytes");
-        long before = peakResidentKb();
+        long before = ProcessMemory.peakResidentKb();
         long start = System.nanoTime();
         var e = assertThrows(ImageDecodeException.class, () -> ImageDecoder.decode(bomb, "deflate-bomb.png"));
         double millis = (System.nanoTime() - start) / 1e6;
         assertTrue(e.getMessage().contains("30000x30000") && e.getMessage().contains("refused without decoding"),
                 e.getMessage());
         assertTrue(millis < 2_000, "refused in " + millis + " ms");
-        long grownKb = peakResidentKb() - before;
+        long grownKb = ProcessMemory.peakResidentKb() - before;
         assertTrue(grownKb < 256 * 1024, "peak resident memory grew by " + grownKb + " KB (decoding would take 2.7 GB)");
-    }
-
-    /** VmHWM of this process in KB (Linux); 0 elsewhere. */
-    static long peakResidentKb() throws Exception {
-        Path status = Path.of("/proc/self/status");
-        if (!Files.exists(status)) {
-            return 0;
-        }
-        for (String line : Files.readAllLines(status)) {
-            if (line.startsWith("VmHWM:")) {
-                return Long.parseLong(line.replaceAll("\\D", ""));
-            }
-        }
-        return 0;
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.img2rec.core.testing.BadInputCorpus;
 import io.img2rec.core.testing.TestImages;
+import io.img2rec.core.testing.WithoutFileAccessOverride;
 import java.awt.Color;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -102,13 +104,41 @@ class BadInputManifestTest {
     @Test
     void aFileWithoutReadPermissionIsRejectedAsUnreadable() throws Exception {
         BadInputCorpus.write(root.resolve("hat"));
+        TestImages.writePng(root.resolve("beard/base-beard.png"), 40, 40, new Color(4, 5, 6));
+        TestImages.writePng(root.resolve("eyewear/base-eyewear.png"), 40, 40, new Color(7, 8, 9));
         Path locked = root.resolve("hat/" + BadInputCorpus.UNREADABLE);
-        Assumptions.assumeTrue(BadInputCorpus.permissionDenialObservable(locked),
-                "SKIPPED ON PURPOSE: this process reads a mode-000 file anyway (tests run as root here), so permission "
-                        + "denial cannot be observed; the scanner maps AccessDeniedException to 'unreadable' "
-                        + "(ImageInspector.inspect) and that path is untested on this machine");
-        ImageInspector.Outcome outcome = new ImageInspector(ScanOptions.defaults(LABELS)).inspect(locked);
-        assertEquals(RejectReason.UNREADABLE, outcome.reason());
-        assertTrue(outcome.detail().contains("permission"), outcome.detail());
+        if (BadInputCorpus.permissionDenialObservable(locked)) {
+            ImageInspector.Outcome outcome = new ImageInspector(ScanOptions.defaults(LABELS)).inspect(locked);
+            assertEquals(RejectReason.UNREADABLE, outcome.reason());
+            assertTrue(outcome.detail().contains("permission"), outcome.detail());
+            return;
+        }
+        // root reads anything: scan again in a child JVM that lacks the override, and compare with this scan
+        var command = WithoutFileAccessOverride.javaCommand(ScanChildProcess.class,
+                Stream.concat(Stream.of(root.toString()), LABELS.stream()).toArray(String[]::new));
+        Assumptions.assumeTrue(command.isPresent(), "SKIPPED ON PURPOSE: this process reads a mode-000 file anyway "
+                + "(root) and /usr/bin/setpriv, which would start a scan without that override, is missing; "
+                + "permission denial cannot be observed here");
+        List<String> lines = WithoutFileAccessOverride.run(command.get());
+        ScanResult here = new ManifestScanner(ScanOptions.defaults(LABELS).withThreads(1), false).scan(root);
+
+        String lockedPath = "hat/" + BadInputCorpus.UNREADABLE;
+        String lockedLine = lines.stream().filter(l -> l.startsWith("rejected\t" + lockedPath + "\t")).findFirst()
+                .orElseThrow(() -> new AssertionError("the child did not reject " + lockedPath + ":\n" + lines));
+        String[] fields = lockedLine.split("\t", 4);
+        assertEquals(RejectReason.UNREADABLE.name(), fields[2], lockedLine);
+        assertTrue(fields[3].contains("permission"), lockedLine);
+        // everything else comes out as it does here: one unreadable file changes nothing for the others
+        Set<String> keptHere = here.manifest().entries().stream().map(ManifestEntry::path)
+                .filter(p -> !p.equals(lockedPath)).collect(Collectors.toCollection(TreeSet::new));
+        Set<String> keptThere = lines.stream().filter(l -> l.startsWith("kept\t")).map(l -> l.substring(5))
+                .collect(Collectors.toCollection(TreeSet::new));
+        assertEquals(keptHere, keptThere);
+        Map<String, String> rejectedHere = here.rejected().stream().collect(Collectors.toMap(Rejected::path,
+                r -> r.reason().name(), (a, b) -> a, TreeMap::new));
+        Map<String, String> rejectedThere = lines.stream().filter(l -> l.startsWith("rejected\t"))
+                .map(l -> l.split("\t", 4)).filter(f -> !f[1].equals(lockedPath))
+                .collect(Collectors.toMap(f -> f[1], f -> f[2], (a, b) -> a, TreeMap::new));
+        assertEquals(rejectedHere, rejectedThere);
     }
 }

@@ -222,19 +222,6 @@ class ManifestScannerTest {
     }
 
     @Test
-    void unreadableFileIsRejectedAndTheScanGoesOn() throws Exception {
-        labelFoldersWithOneImageEach();
-        Path locked = TestImages.writePng(root.resolve("hat/locked.png"), 40, 40, Color.RED);
-        assertTrue(locked.toFile().setReadable(false, false));
-        org.junit.jupiter.api.Assumptions.assumeFalse(Files.isReadable(locked), "running as a user who can read anything");
-
-        ScanResult result = scan(2);
-
-        assertEquals(RejectReason.UNREADABLE, reasons(result).get("hat/locked.png"));
-        assertEquals(3, result.manifest().size());
-    }
-
-    @Test
     void missingLabelFolderNamesTheFolderAndWhatToDo() throws Exception {
         TestImages.writePng(root.resolve("hat/a.png"), 40, 40, Color.RED);
         TestImages.writePng(root.resolve("beard/a.png"), 40, 40, Color.RED);
