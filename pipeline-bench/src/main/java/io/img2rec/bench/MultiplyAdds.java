@@ -9,6 +9,7 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 
+import java.util.Collection;
 import java.util.Map;
 
 /** Counts the multiply-adds of one image through a graph's convolution and dense layers (the arithmetic that matters). */
@@ -17,10 +18,15 @@ final class MultiplyAdds {
     }
 
     static long perImage(ComputationGraphConfiguration conf, InputType input) {
+        return perImage(conf, input, conf.getVertices().keySet());
+    }
+
+    /** The multiply-adds of the named vertices only (e.g. the trainable part of a freeze plan). */
+    static long perImage(ComputationGraphConfiguration conf, InputType input, Collection<String> vertices) {
         Map<String, InputType> types = conf.getLayerActivationTypes(input);
         long total = 0;
         for (Map.Entry<String, GraphVertex> e : conf.getVertices().entrySet()) {
-            if (!(e.getValue() instanceof LayerVertex vertex)) {
+            if (!(e.getValue() instanceof LayerVertex vertex) || !vertices.contains(e.getKey())) {
                 continue;
             }
             Layer layer = vertex.getLayerConf().getLayer();
