@@ -14,6 +14,7 @@ import io.img2rec.serve.api.RecommenderOptions;
 import io.img2rec.serve.json.ResultJson;
 import io.img2rec.serve.predict.SharedTrunkModel;
 import io.img2rec.serve.registry.ModelRegistry;
+import io.img2rec.serve.testing.LoadClients;
 import io.img2rec.serve.testing.ServeFixtures;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
@@ -41,12 +42,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -60,7 +58,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * ND4J keeps its arrays and workspaces off the heap, and its workspaces belong to the thread that ran the network;
  * the process's resident memory is what shows them. Asserted: every request 200 with the score a sequential call
  * gives, and resident memory growth during the load under 256 MB, what two inference threads need (measured
- * 2026-12-01: +106 MB; +469 MB when the 16 handler threads ran the networks themselves; printed to
+ * 2026-12-01: +61 and +106 MB; +469 MB when the 16 handler threads ran the networks themselves; printed to
  * {@code target/serving-load-real.txt}). A few minutes on 2 cores.
  */
 @Tag("slow")
@@ -114,38 +112,23 @@ class RealModelServingLoadTest {
             sampler.scheduleAtFixedRate(() -> residentMax.accumulateAndGet(ProcessMemory.residentKb(), Math::max),
                     0, 100, TimeUnit.MILLISECONDS);
 
-            AtomicInteger next = new AtomicInteger();
-            ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
-            long start = System.nanoTime();
-            List<Future<?>> running = new ArrayList<>();
-            for (int c = 0; c < CLIENTS; c++) {
-                running.add(clients.submit(() -> {
-                    int n;
-                    while ((n = next.getAndIncrement()) < REQUESTS) {
-                        int image = n % images.size();
-                        long t0 = System.nanoTime();
-                        HttpResponse<String> response = client.send(post(base, images.get(image), image),
-                                HttpResponse.BodyHandlers.ofString());
-                        nanos.add(System.nanoTime() - t0);
-                        statuses.add(new int[] {response.statusCode()});
-                        if (response.statusCode() == 200) {
-                            var scores = ResultJson.mapper().readTree(response.body()).get("labelScores");
-                            for (String label : LABELS) {
-                                double want = expected.get(image).get(label);
-                                if (Math.abs(scores.get(label).asDouble() - want) > 1e-6) {
-                                    mismatches.add("i" + image + " " + label + ": " + scores.get(label) + " vs " + want);
-                                }
-                            }
+            seconds = LoadClients.run(CLIENTS, REQUESTS, n -> {
+                int image = n % images.size();
+                long t0 = System.nanoTime();
+                HttpResponse<String> response = client.send(post(base, images.get(image), image),
+                        HttpResponse.BodyHandlers.ofString());
+                nanos.add(System.nanoTime() - t0);
+                statuses.add(new int[] {response.statusCode()});
+                if (response.statusCode() == 200) {
+                    var scores = ResultJson.mapper().readTree(response.body()).get("labelScores");
+                    for (String label : LABELS) {
+                        double want = expected.get(image).get(label);
+                        if (Math.abs(scores.get(label).asDouble() - want) > 1e-6) {
+                            mismatches.add("i" + image + " " + label + ": " + scores.get(label) + " vs " + want);
                         }
                     }
-                    return null;
-                }));
-            }
-            for (Future<?> f : running) {
-                f.get();
-            }
-            seconds = (System.nanoTime() - start) / 1e9;
-            clients.shutdown();
+                }
+            });
             sampler.shutdown();
             System.gc();
             residentAfter = ProcessMemory.residentKb();
@@ -155,8 +138,8 @@ class RealModelServingLoadTest {
         String line = String.format(Locale.ROOT, "real-model load: %d requests from %d clients, %d handler threads, %d "
                         + "inference slots, 3 x VGG16@150 (shared trunk) in %.1f s (%.2f req/s); latency p50 %.0f ms, "
                         + "p99 %.0f ms; resident before %d MB, at most %d MB during the load (+%d MB), %d MB after",
-                REQUESTS, CLIENTS, CLIENTS, SLOTS, seconds, REQUESTS / seconds, sorted[sorted.length / 2] / 1e6,
-                sorted[(int) Math.ceil(0.99 * sorted.length) - 1] / 1e6, residentBefore >> 10, residentMax.get() >> 10,
+                REQUESTS, CLIENTS, CLIENTS, SLOTS, seconds, REQUESTS / seconds, LoadClients.percentile(sorted, 50) / 1e6,
+                LoadClients.percentile(sorted, 99) / 1e6, residentBefore >> 10, residentMax.get() >> 10,
                 growthMb, residentAfter >> 10);
         System.out.println(line);
         Files.writeString(Path.of("target", "serving-load-real.txt"), line + "\n");

@@ -8,6 +8,7 @@ import io.img2rec.serve.api.RecommenderOptions;
 import io.img2rec.serve.json.ResultJson;
 import io.img2rec.serve.registry.ModelRegistry;
 import io.img2rec.serve.store.ProfileStore;
+import io.img2rec.serve.testing.LoadClients;
 import io.img2rec.serve.testing.ServeFixtures;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -31,10 +32,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -100,48 +98,33 @@ class ServingLoadTest {
             System.gc();
             heapBefore = ProcessMemory.usedHeapBytes();
             String base = "http://127.0.0.1:" + server.port();
-            AtomicInteger next = new AtomicInteger();
-            ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
-            long start = System.nanoTime();
-            List<Future<?>> running = new ArrayList<>();
-            for (int c = 0; c < CLIENTS; c++) {
-                running.add(clients.submit(() -> {
-                    int n;
-                    while ((n = next.getAndIncrement()) < REQUESTS) {
-                        int kind = n % 10; // 0-4 valid recommend, 5-6 invalid, 7-9 profile update
-                        HttpRequest.Builder request;
-                        String what;
-                        int colour = -1;
-                        if (kind <= 4) {
-                            colour = (n * 7) % valid.size();
-                            what = "valid";
-                            request = post(base + "/v1/recommend?name=v" + colour, valid.get(colour));
-                        } else if (kind <= 6) {
-                            colour = (n / 10 * 2 + kind - 5) % invalid.size(); // every invalid file in turn
-                            what = "invalid";
-                            request = post(base + "/v1/recommend?name=bad" + colour, invalid.get(colour));
-                        } else {
-                            colour = (n / 10 * 3 + kind) % 24; // 24 images over 8 profiles, sent ~600 times: many duplicates
-                            String profile = "p" + (n % PROFILES);
-                            expectedProfiles.computeIfAbsent(profile, k -> ConcurrentHashMap.newKeySet()).add(colour);
-                            what = "profile";
-                            request = post(base + "/v1/profiles/" + profile + "/images?name=v" + colour,
-                                    valid.get(colour)).header("Authorization", "Bearer s3cret");
-                        }
-                        long t0 = System.nanoTime();
-                        HttpResponse<String> response = client.send(request.build(),
-                                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-                        results.add(new Sent(what, response.statusCode(), System.nanoTime() - t0, response.body(),
-                                colour));
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> f : running) {
-                f.get();
-            }
-            seconds = (System.nanoTime() - start) / 1e9;
-            clients.shutdown();
+            seconds = LoadClients.run(CLIENTS, REQUESTS, n -> {
+                int kind = n % 10; // 0-4 valid recommend, 5-6 invalid, 7-9 profile update
+                HttpRequest.Builder request;
+                String what;
+                int colour = -1;
+                if (kind <= 4) {
+                    colour = (n * 7) % valid.size();
+                    what = "valid";
+                    request = post(base + "/v1/recommend?name=v" + colour, valid.get(colour));
+                } else if (kind <= 6) {
+                    colour = (n / 10 * 2 + kind - 5) % invalid.size(); // every invalid file in turn
+                    what = "invalid";
+                    request = post(base + "/v1/recommend?name=bad" + colour, invalid.get(colour));
+                } else {
+                    colour = (n / 10 * 3 + kind) % 24; // 24 images over 8 profiles, sent ~600 times: many duplicates
+                    String profile = "p" + (n % PROFILES);
+                    expectedProfiles.computeIfAbsent(profile, k -> ConcurrentHashMap.newKeySet()).add(colour);
+                    what = "profile";
+                    request = post(base + "/v1/profiles/" + profile + "/images?name=v" + colour,
+                            valid.get(colour)).header("Authorization", "Bearer s3cret");
+                }
+                long t0 = System.nanoTime();
+                HttpResponse<String> response = client.send(request.build(),
+                        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                results.add(new Sent(what, response.statusCode(), System.nanoTime() - t0, response.body(),
+                        colour));
+            });
 
             // outcomes
             assertEquals(REQUESTS, results.size());
@@ -181,8 +164,8 @@ class ServingLoadTest {
         long[] nanos = results.stream().mapToLong(Sent::nanos).sorted().toArray();
         String line = String.format(Locale.ROOT, "load: %d requests from %d clients in %.1f s (%.0f req/s); latency p50 "
                         + "%.1f ms, p99 %.1f ms, max %.1f ms; heap after GC %d → %d MB; peak RSS grew %d MB",
-                REQUESTS, CLIENTS, seconds, REQUESTS / seconds, percentile(nanos, 50) / 1e6,
-                percentile(nanos, 99) / 1e6, nanos[nanos.length - 1] / 1e6, heapBefore >> 20, heapAfter >> 20,
+                REQUESTS, CLIENTS, seconds, REQUESTS / seconds, LoadClients.percentile(nanos, 50) / 1e6,
+                LoadClients.percentile(nanos, 99) / 1e6, nanos[nanos.length - 1] / 1e6, heapBefore >> 20, heapAfter >> 20,
                 peakGrowthMb);
         System.out.println(line);
         Files.writeString(Path.of("target", "serving-load.txt"), line + "\n");
@@ -195,8 +178,4 @@ class ServingLoadTest {
                 .header("Content-Type", "application/octet-stream").POST(HttpRequest.BodyPublishers.ofByteArray(body));
     }
 
-    private static long percentile(long[] sorted, int p) {
-        int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
-    }
 }
