@@ -117,7 +117,8 @@ class BadInputManifestTest {
         var command = WithoutFileAccessOverride.javaCommand(ScanChildProcess.class,
                 Stream.concat(Stream.of(root.toString()), LABELS.stream()).toArray(String[]::new));
         Assumptions.assumeTrue(command.isPresent(), "SKIPPED ON PURPOSE: this process reads a mode-000 file anyway "
-                + "(root) and /usr/bin/setpriv, which would start a scan without that override, is missing; "
+                + "(root) and /usr/bin/setpriv, which would start a scan without that override, is missing or may not drop "
+                + "capabilities here; "
                 + "permission denial cannot be observed here");
         List<String> lines = WithoutFileAccessOverride.run(command.get());
         ScanResult here = new ManifestScanner(ScanOptions.defaults(LABELS).withThreads(1), false).scan(root);

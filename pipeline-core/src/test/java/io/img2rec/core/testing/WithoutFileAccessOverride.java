@@ -16,6 +16,8 @@ import java.util.Optional;
  */
 public final class WithoutFileAccessOverride {
     private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
+    private static final List<String> DROP = List.of(SETPRIV.toString(),
+            "--bounding-set=-dac_override,-dac_read_search", "--inh-caps=-all");
 
     private WithoutFileAccessOverride() {
     }
@@ -25,15 +27,30 @@ public final class WithoutFileAccessOverride {
      *     override, or empty when it cannot be built here ({@code setpriv} missing)
      */
     public static Optional<List<String>> javaCommand(Class<?> mainClass, String... args) {
-        if (!Files.isExecutable(SETPRIV)) {
+        if (!Files.isExecutable(SETPRIV) || !canDropCapabilities()) {
             return Optional.empty();
         }
-        List<String> command = new ArrayList<>(List.of(SETPRIV.toString(),
-                "--bounding-set=-dac_override,-dac_read_search", "--inh-caps=-all",
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> command = new ArrayList<>(DROP);
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), mainClass.getName()));
         command.addAll(List.of(args));
         return Optional.of(command);
+    }
+
+    /** Whether setpriv may drop the capabilities here (a process without CAP_SETPCAP may not). */
+    private static boolean canDropCapabilities() {
+        List<String> probe = new ArrayList<>(DROP);
+        probe.add("true");
+        try {
+            Process p = new ProcessBuilder(probe).redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** Runs the command, returns its standard output lines; throws with its output if it fails. */

@@ -44,7 +44,8 @@ import java.util.stream.Stream;
  * own; each model serialises its forward pass on a lock of its own (DL4J's {@code ComputationGraph.output} is not
  * thread-safe), so calls on different models overlap and calls on the same model queue; the Haar detector serialises
  * its calls likewise. Results do not depend on how calls interleave. To bound memory under load, cap concurrent
- * calls in front of it (the HTTP server does).
+ * calls in front of it and make them from a fixed, small set of threads (the HTTP server does both): ND4J keeps each
+ * network's working memory per calling thread, off the heap, for as long as the thread lives.
  *
  * <p>The Recommender owns the registry and detector it is built with and closes them in {@link #close()}.
  * Per-file problems never throw: they come back as {@link ImageStatus#ERROR} results.

@@ -26,12 +26,12 @@ public final class HttpTimeouts {
         setUnlessSet(RESPONSE_PROPERTY, DEFAULT_RESPONSE);
     }
 
-    /** @return the request limit this JVM's server will use, as the property says now */
+    /** @return the request limit this JVM's server will use, as the property says now; zero when there is none */
     public static Duration request() {
         return current(REQUEST_PROPERTY);
     }
 
-    /** @return the response limit this JVM's server will use, as the property says now */
+    /** @return the response limit this JVM's server will use, as the property says now; zero when there is none */
     public static Duration response() {
         return current(RESPONSE_PROPERTY);
     }
@@ -48,7 +48,8 @@ public final class HttpTimeouts {
             return Duration.ZERO;
         }
         try {
-            return Duration.ofSeconds(Long.parseLong(value.trim()));
+            long seconds = Long.parseLong(value.trim());
+            return seconds < 0 ? Duration.ZERO : Duration.ofSeconds(seconds); // the JDK's -1: no limit
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("-D" + key + " = '" + value + "' is not allowed: a whole number of "
                     + "seconds, e.g. -D" + key + "=60", e);
