@@ -1,7 +1,6 @@
 package io.img2rec.bench;
 
 import io.img2rec.core.config.ModelConfig;
-import io.img2rec.core.image.TensorLayout;
 import io.img2rec.core.model.ArchitectureOptions;
 import io.img2rec.core.model.Backbone;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
@@ -21,11 +20,7 @@ final class BenchModels {
 
     /** The layout the training and serving cases run in: what the configs train in ({@code ModelConfig.defaults}). */
     static CNN2DFormat trainingLayout(Backbone backbone) {
-        return ModelConfig.defaults(backbone).dataFormat() == TensorLayout.NHWC ? CNN2DFormat.NHWC : CNN2DFormat.NCHW;
-    }
-
-    static TensorLayout tensorLayout(CNN2DFormat format) {
-        return format == CNN2DFormat.NHWC ? TensorLayout.NHWC : TensorLayout.NCHW;
+        return ModelConfig.defaults(backbone).dataFormat().cnn2dFormat();
     }
 
     static int inputSize(Backbone backbone, BenchSize size) {

@@ -14,6 +14,7 @@ import io.img2rec.train.loop.Optimizers;
 import io.img2rec.train.loop.TrainingData;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.transferlearning.FineTuneConfiguration;
 import org.deeplearning4j.nn.transferlearning.TransferLearning;
@@ -124,7 +125,7 @@ final class RecipeBench {
     static double arithmeticBound(ComputationGraph full, FreezePlan plan, GraphTopology topology, int side,
                                   CNN2DFormat layout, double trainShare) {
         var conf = full.getConfiguration();
-        var input = org.deeplearning4j.nn.conf.inputs.InputType.convolutional(side, side, 3, layout);
+        var input = InputType.convolutional(side, side, 3, layout);
         double total = MultiplyAdds.perImage(conf, input);
         double head = MultiplyAdds.perImage(conf, input, plan.trainable());
         double top = MultiplyAdds.perImage(conf, input, topology.lastLayersTrainable(1).trainable());

@@ -4,6 +4,7 @@ import io.img2rec.core.image.InputEncoder;
 import io.img2rec.core.image.PixelPreprocessing;
 import io.img2rec.core.image.ResizeInterpolation;
 import io.img2rec.core.image.RgbImage;
+import io.img2rec.core.image.TensorLayout;
 import io.img2rec.core.model.Backbone;
 import io.img2rec.core.model.FreezePlan;
 import io.img2rec.core.model.GraphTopology;
@@ -80,7 +81,7 @@ final class SharedTrunkBench {
         Set<String> trainable = new HashSet<>(plan.trainable());
         InputEncoder encoder = new InputEncoder(side,
                 backbone == Backbone.RESNET50 ? PixelPreprocessing.CAFFE : PixelPreprocessing.BGR_RESCALE,
-                ResizeInterpolation.BILINEAR, BenchModels.tensorLayout(layout));
+                ResizeInterpolation.BILINEAR, TensorLayout.of(layout));
         List<ModelCard> cards = new ArrayList<>();
         List<ComputationGraph> graphs = new ArrayList<>();
         Nd4j.getRandom().setSeed(17);

@@ -6,7 +6,6 @@ import io.img2rec.core.config.ConfigWriter;
 import io.img2rec.core.config.ModelConfig;
 import io.img2rec.core.config.PipelineConfig;
 import io.img2rec.core.config.TopModelConfig;
-import io.img2rec.core.image.TensorLayout;
 import io.img2rec.core.io.AtomicFiles;
 import io.img2rec.core.manifest.Manifest;
 import io.img2rec.core.manifest.ManifestEntry;
@@ -18,7 +17,6 @@ import io.img2rec.train.run.EpochLog;
 import io.img2rec.train.run.RunFolder;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
-import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,7 +81,7 @@ public final class TrainingJob {
         ModelConfig model = config.model();
         int outputs = model.heads() == ModelConfig.Heads.MULTILABEL ? config.labels().size() : 1;
         var options = new ArchitectureOptions(model.inputSize(),
-                model.dataFormat() == TensorLayout.NHWC ? CNN2DFormat.NHWC : CNN2DFormat.NCHW, config.seed());
+                model.dataFormat().cnn2dFormat(), config.seed());
         var top = TopSpec.sigmoid(model.top().pooling() == TopModelConfig.Pooling.FLATTEN
                         ? TopSpec.Pooling.FLATTEN : TopSpec.Pooling.GLOBAL_AVERAGE, model.top().denseUnits(),
                 model.dl4jRetainProbabilityOfTop(), outputs);
