@@ -83,7 +83,7 @@ class RealModelServingLoadTest {
         ServerLimits limits = new ServerLimits(4L * 1024 * 1024, SLOTS, Duration.ofSeconds(120), CLIENTS,
                 Optional.empty());
         HttpClient client = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(4)).build();
-        List<int[]> statuses = Collections.synchronizedList(new ArrayList<>());
+        List<Integer> statuses = Collections.synchronizedList(new ArrayList<>());
         List<Long> nanos = Collections.synchronizedList(new ArrayList<>());
         List<String> mismatches = Collections.synchronizedList(new ArrayList<>());
         long residentBefore;
@@ -112,24 +112,27 @@ class RealModelServingLoadTest {
             sampler.scheduleAtFixedRate(() -> residentMax.accumulateAndGet(ProcessMemory.residentKb(), Math::max),
                     0, 100, TimeUnit.MILLISECONDS);
 
-            seconds = LoadClients.run(CLIENTS, REQUESTS, n -> {
-                int image = n % images.size();
-                long t0 = System.nanoTime();
-                HttpResponse<String> response = client.send(post(base, images.get(image), image),
-                        HttpResponse.BodyHandlers.ofString());
-                nanos.add(System.nanoTime() - t0);
-                statuses.add(new int[] {response.statusCode()});
-                if (response.statusCode() == 200) {
-                    var scores = ResultJson.mapper().readTree(response.body()).get("labelScores");
-                    for (String label : LABELS) {
-                        double want = expected.get(image).get(label);
-                        if (Math.abs(scores.get(label).asDouble() - want) > 1e-6) {
-                            mismatches.add("i" + image + " " + label + ": " + scores.get(label) + " vs " + want);
+            try {
+                seconds = LoadClients.run(CLIENTS, REQUESTS, n -> {
+                    int image = n % images.size();
+                    long t0 = System.nanoTime();
+                    HttpResponse<String> response = client.send(post(base, images.get(image), image),
+                            HttpResponse.BodyHandlers.ofString());
+                    nanos.add(System.nanoTime() - t0);
+                    statuses.add(response.statusCode());
+                    if (response.statusCode() == 200) {
+                        var scores = ResultJson.mapper().readTree(response.body()).get("labelScores");
+                        for (String label : LABELS) {
+                            double want = expected.get(image).get(label);
+                            if (Math.abs(scores.get(label).asDouble() - want) > 1e-6) {
+                                mismatches.add("i" + image + " " + label + ": " + scores.get(label) + " vs " + want);
+                            }
                         }
                     }
-                }
-            });
-            sampler.shutdown();
+                });
+            } finally {
+                sampler.shutdownNow();
+            }
             System.gc();
             residentAfter = ProcessMemory.residentKb();
         }
@@ -144,7 +147,7 @@ class RealModelServingLoadTest {
         System.out.println(line);
         Files.writeString(Path.of("target", "serving-load-real.txt"), line + "\n");
         assertEquals(REQUESTS, statuses.size());
-        assertTrue(statuses.stream().allMatch(s -> s[0] == 200), "every request 200");
+        assertTrue(statuses.stream().allMatch(s -> s == 200), "every request 200: " + statuses);
         assertTrue(mismatches.isEmpty(), "scores as a sequential call gives: " + mismatches);
         assertTrue(growthMb < 256, "resident memory grew by " + growthMb + " MB under load");
     }
