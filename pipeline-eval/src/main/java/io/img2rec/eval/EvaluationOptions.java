@@ -1,6 +1,6 @@
 package io.img2rec.eval;
 
-import io.img2rec.eval.metrics.BootstrapOptions;
+import io.img2rec.core.metrics.BootstrapOptions;
 
 import java.util.Objects;
 

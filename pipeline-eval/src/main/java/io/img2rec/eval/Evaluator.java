@@ -1,12 +1,12 @@
 package io.img2rec.eval;
 
 import io.img2rec.core.manifest.Split;
-import io.img2rec.eval.metrics.AveragedMetrics;
-import io.img2rec.eval.metrics.BootstrapInterval;
-import io.img2rec.eval.metrics.EnsembleAverage;
-import io.img2rec.eval.metrics.LabelReport;
-import io.img2rec.eval.metrics.ScoredLabels;
-import io.img2rec.eval.metrics.ThresholdSelection;
+import io.img2rec.core.metrics.AveragedMetrics;
+import io.img2rec.core.metrics.BootstrapInterval;
+import io.img2rec.core.metrics.EnsembleAverage;
+import io.img2rec.core.metrics.LabelReport;
+import io.img2rec.core.metrics.ScoredLabels;
+import io.img2rec.core.metrics.ThresholdSelection;
 import io.img2rec.eval.run.Prediction;
 import io.img2rec.eval.run.RunFolder;
 

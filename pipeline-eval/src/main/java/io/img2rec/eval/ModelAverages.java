@@ -1,6 +1,6 @@
 package io.img2rec.eval;
 
-import io.img2rec.eval.metrics.AveragedMetrics;
+import io.img2rec.core.metrics.AveragedMetrics;
 
 import java.util.Objects;
 

@@ -1,8 +1,8 @@
 package io.img2rec.eval;
 
-import io.img2rec.eval.metrics.BootstrapInterval;
-import io.img2rec.eval.metrics.LabelReport;
-import io.img2rec.eval.metrics.ThresholdSelection;
+import io.img2rec.core.metrics.BootstrapInterval;
+import io.img2rec.core.metrics.LabelReport;
+import io.img2rec.core.metrics.ThresholdSelection;
 
 import java.util.List;
 import java.util.Objects;

@@ -1,6 +1,6 @@
 package io.img2rec.eval;
 
-import io.img2rec.eval.metrics.ScoredLabels;
+import io.img2rec.core.metrics.ScoredLabels;
 
 import java.util.List;
 import java.util.Objects;

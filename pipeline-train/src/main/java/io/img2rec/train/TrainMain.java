@@ -80,7 +80,7 @@ public final class TrainMain {
         return result;
     }
 
-    private static String brief(io.img2rec.eval.metrics.MetricValue value) {
+    private static String brief(io.img2rec.core.metrics.MetricValue value) {
         return value.isDefined() ? String.format(Locale.ROOT, "%.3f", value.orElseThrow()) : "N/A";
     }
 

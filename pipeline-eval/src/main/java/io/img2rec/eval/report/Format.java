@@ -1,7 +1,7 @@
 package io.img2rec.eval.report;
 
-import io.img2rec.eval.metrics.BootstrapInterval;
-import io.img2rec.eval.metrics.MetricValue;
+import io.img2rec.core.metrics.BootstrapInterval;
+import io.img2rec.core.metrics.MetricValue;
 
 import java.util.Locale;
 

@@ -1,8 +1,8 @@
 package io.img2rec.train.loop;
 
 import io.img2rec.core.nativeio.ForwardOnlyHelpers;
-import io.img2rec.eval.metrics.MetricValue;
-import io.img2rec.eval.metrics.RocAuc;
+import io.img2rec.core.metrics.MetricValue;
+import io.img2rec.core.metrics.RocAuc;
 import io.img2rec.train.cache.CacheItem;
 import io.img2rec.train.cache.FrozenTrunkCache;
 import org.deeplearning4j.nn.graph.ComputationGraph;

@@ -1,4 +1,4 @@
-package io.img2rec.eval.metrics;
+package io.img2rec.core.metrics;
 
 import java.util.Arrays;
 

@@ -1,4 +1,4 @@
-package io.img2rec.eval.metrics;
+package io.img2rec.core.metrics;
 
 /**
  * One point of a precision-recall curve: predicting positive when {@code score >= threshold}.

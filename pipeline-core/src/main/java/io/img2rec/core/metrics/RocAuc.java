@@ -1,4 +1,4 @@
-package io.img2rec.eval.metrics;
+package io.img2rec.core.metrics;
 
 /**
  * Area under the ROC curve from scores, as the Mann-Whitney U statistic divided by {@code positives * negatives}:

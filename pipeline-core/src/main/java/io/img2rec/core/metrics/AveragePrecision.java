@@ -1,4 +1,4 @@
-package io.img2rec.eval.metrics;
+package io.img2rec.core.metrics;
 
 /**
  * Average precision as scikit-learn's {@code average_precision_score}; see {@link PrCurve} for the definition.

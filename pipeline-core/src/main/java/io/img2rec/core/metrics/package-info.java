@@ -8,9 +8,9 @@
  * <ul>
  *   <li>An example is predicted positive when {@code score >= threshold}.</li>
  *   <li>NaN scores are excluded (together with their truth value) and counted; see {@link
- *       io.img2rec.eval.metrics.ScoredLabels#excludedNaN()}.</li>
+ *       io.img2rec.core.metrics.ScoredLabels#excludedNaN()}.</li>
  *   <li>A metric that is undefined (a single class, no examples, a zero denominator) is a {@link
- *       io.img2rec.eval.metrics.MetricValue} that carries a reason instead of a number; no result holds NaN.</li>
+ *       io.img2rec.core.metrics.MetricValue} that carries a reason instead of a number; no result holds NaN.</li>
  * </ul>
  */
-package io.img2rec.eval.metrics;
+package io.img2rec.core.metrics;

@@ -1,4 +1,4 @@
-package io.img2rec.eval.metrics;
+package io.img2rec.core.metrics;
 
 /**
  * One point of a ROC curve: predicting positive when {@code score >= threshold} gives these rates.
