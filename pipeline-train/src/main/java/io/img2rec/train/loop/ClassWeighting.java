@@ -1,14 +1,22 @@
 package io.img2rec.train.loop;
 
 import io.img2rec.core.config.TrainConfig;
+import io.img2rec.core.optim.ClassWeightedBinaryXent;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
+import org.nd4j.linalg.lossfunctions.impl.LossBinaryXENT;
 
 /**
  * Per-label weights of negative and positive examples. {@code balanced} is scikit-learn's
  * {@code n / (2 · n_class)}; {@code none} weights every example 1, which is what the original effectively did
  * (Keras 2.2 ignored the array it passed as {@code class_weight}).
  *
- * <p>DL4J's {@code LossBinaryXENT(weights)} weights outputs, not classes, so the weights are applied per example
- * through the label mask, which multiplies each example's loss and gradient.
+ * <p>Applied as Keras applies {@code class_weight}: each example's loss is {@code w · BCE(σ(z))} with the logit
+ * {@code z} unscaled ({@link ClassWeightedBinaryXent}, set on the head's output layer by {@link #applyTo}). Not
+ * through DL4J's label mask: an output layer multiplies its pre-activation by the mask too, which trained
+ * {@code w · BCE(σ(w·z))} until issue 14 §0. DL4J's {@code LossBinaryXENT(weights)} weights outputs, not classes.
  */
 public record ClassWeighting(double[] negative, double[] positive) {
     public ClassWeighting {
@@ -46,15 +54,32 @@ public record ClassWeighting(double[] negative, double[] positive) {
         return positiveExample ? positive[label] : negative[label];
     }
 
-    /** The label mask for a batch: mask[i][l] = weight of example i's class for label l. */
-    public float[] mask(float[][] batchTruth) {
-        int labels = positive.length;
-        float[] mask = new float[batchTruth.length * labels];
-        for (int i = 0; i < batchTruth.length; i++) {
-            for (int l = 0; l < labels; l++) {
-                mask[i * labels + l] = (float) weight(l, batchTruth[i][l] > 0.5f);
+    /** The loss that applies these weights to a sigmoid binary cross-entropy output. */
+    public ClassWeightedBinaryXent loss() {
+        return new ClassWeightedBinaryXent(negative, positive);
+    }
+
+    /**
+     * Makes every output layer of {@code graph} train with these class weights (idempotent; a resumed head gets
+     * them again). Only sigmoid binary cross-entropy outputs can be class-weighted; another loss is refused.
+     */
+    public void applyTo(ComputationGraph graph) {
+        for (int o = 0; o < graph.getNumOutputArrays(); o++) {
+            Layer layer = graph.getOutputLayer(o);
+            if (!(layer.conf().getLayer() instanceof BaseOutputLayer conf)) {
+                throw new IllegalStateException("output " + layer.conf().getLayer().getLayerName()
+                        + " is not an output layer with a loss");
             }
+            ILossFunction current = conf.getLossFn();
+            if (!(current instanceof LossBinaryXENT || current instanceof ClassWeightedBinaryXent)) {
+                throw new IllegalStateException("class weights need a binary cross-entropy output, "
+                        + conf.getLayerName() + " has " + current);
+            }
+            if (conf.getNOut() != positive.length) {
+                throw new IllegalStateException(conf.getLayerName() + " has " + conf.getNOut() + " outputs, the class "
+                        + "weights are for " + positive.length);
+            }
+            conf.setLossFn(loss());
         }
-        return mask;
     }
 }

@@ -17,8 +17,8 @@ import java.util.function.IntConsumer;
 
 /**
  * One epoch of training and one pass of validation for a head graph on cached inputs. Training uses oneDNN for the
- * forward pass and DL4J's own backward pass ({@link ForwardOnlyHelpers}). Class weights go in as the
- * label mask (per example and output); the epoch's shuffling, augmented-copy draws and dropout all come from the
+ * forward pass and DL4J's own backward pass ({@link ForwardOnlyHelpers}). Class weights are the output layer's
+ * loss ({@link ClassWeighting#applyTo}), never a label mask; the epoch's shuffling, augmented-copy draws and dropout all come from the
  * epoch seed, so an epoch can be replayed exactly.
  */
 public final class HeadTrainer {
@@ -35,6 +35,7 @@ public final class HeadTrainer {
     public double trainEpoch(ComputationGraph head, TrainingData data, ClassWeighting weights, long epochSeed,
                              IntConsumer progress) {
         ForwardOnlyHelpers.install(head); // M2.1's oneDNN backward is wrong in NHWC; idempotent
+        weights.applyTo(head); // idempotent
         SplittableRandom random = new SplittableRandom(epochSeed);
         List<CacheItem> items = data.epochItems(random);
         Nd4j.getRandom().setSeed(random.nextLong()); // dropout masks of this epoch
@@ -48,8 +49,7 @@ public final class HeadTrainer {
                 truth[i] = data.truth()[batch.get(i).image()];
             }
             INDArray labels = Nd4j.create(truth);
-            INDArray mask = Nd4j.create(weights.mask(truth), new long[] {batch.size(), data.outputs()}, 'c');
-            head.fit(new MultiDataSet(inputs, new INDArray[] {labels}, null, new INDArray[] {mask}));
+            head.fit(new MultiDataSet(inputs, new INDArray[] {labels}));
             lossSum += head.score();
             batches++;
             progress.accept(batch.size());

@@ -87,12 +87,13 @@ class FrozenTrunkCacheTest {
                 trainer.trainEpoch(head, data, weights, seed, n -> { });
             }
 
-            // Naive: the whole network with its frozen layers, recomputed every epoch, same order, masks and dropout.
+            // Naive: the whole network with its frozen layers, recomputed every epoch, same order, class weights and dropout.
             ComputationGraph naive = new TransferLearning.GraphBuilder(full.clone())
                     .fineTuneConfiguration(new FineTuneConfiguration.Builder().updater(Optimizers.of(sgd)).build())
                     .setFeatureExtractor(plan.boundary().toArray(String[]::new))
                     .build();
             io.img2rec.core.nativeio.ForwardOnlyHelpers.install(naive);
+            weights.applyTo(naive);
             for (long seed : epochSeeds) {
                 SplittableRandom epochRandom = new SplittableRandom(seed);
                 List<CacheItem> order = data.epochItems(epochRandom);
@@ -104,9 +105,7 @@ class FrozenTrunkCacheTest {
                         t[i] = truth[batch.get(i).image()];
                     }
                     INDArray x = memory(pixels).load(new ArrayList<>(batch)).inputs()[0];
-                    INDArray mask = Nd4j.create(weights.mask(t), new long[] {batch.size(), 1}, 'c');
-                    naive.fit(new MultiDataSet(new INDArray[] {x}, new INDArray[] {Nd4j.create(t)}, null,
-                            new INDArray[] {mask}));
+                    naive.fit(new MultiDataSet(new INDArray[] {x}, new INDArray[] {Nd4j.create(t)}));
                 }
             }
             int compared = 0;
