@@ -1,9 +1,9 @@
 package io.img2rec.eval;
 
+import io.img2rec.core.ensemble.EnsembleRule;
 import io.img2rec.core.manifest.Split;
 import io.img2rec.core.metrics.AveragedMetrics;
 import io.img2rec.core.metrics.BootstrapInterval;
-import io.img2rec.core.metrics.EnsembleAverage;
 import io.img2rec.core.metrics.LabelReport;
 import io.img2rec.core.metrics.ScoredLabels;
 import io.img2rec.core.metrics.ThresholdSelection;
@@ -25,8 +25,9 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Evaluates label models from their predictions: per label, per model and for the ensemble (the plain average of
- * the models' scores for the same image path), on the test split, with each label's threshold chosen on the
+ * Evaluates label models from their predictions: per label, per model and for the ensemble (the {@link EnsembleRule}
+ * that serving uses too: weighted mean of the models' scores for the same image path, threshold tuned on the
+ * averaged validation scores), on the test split, with each label's threshold chosen on the
  * validation split. Pure: reads and writes no files.
  *
  * <pre>{@code
@@ -36,9 +37,17 @@ import java.util.TreeSet;
 public final class Evaluator {
 
     private final EvaluationOptions options;
+    private final EnsembleRule rule;
 
+    /** Evaluates with equal ensemble weights (as served unless the server is given architecture weights). */
     public Evaluator(EvaluationOptions options) {
+        this(options, EnsembleRule.equalWeights());
+    }
+
+    /** Evaluates the ensemble with {@code rule} (weights per model name); its fallback is the default threshold. */
+    public Evaluator(EvaluationOptions options, EnsembleRule rule) {
         this.options = Objects.requireNonNull(options, "options");
+        this.rule = Objects.requireNonNull(rule, "rule").withFallbackThreshold(options.defaultThreshold());
     }
 
     /**
@@ -178,7 +187,7 @@ public final class Evaluator {
                                         ScoredExamples test, List<String> notes) {
         ScoredLabels v = validation.toScoredLabels("'" + label + "' (" + model + ") on the validation split");
         ScoredLabels t = test.toScoredLabels("'" + label + "' (" + model + ") on the test split");
-        ThresholdSelection threshold = ThresholdSelection.maxF1(v, options.defaultThreshold());
+        ThresholdSelection threshold = ensemble ? rule.threshold(v) : ThresholdSelection.maxF1(v, options.defaultThreshold());
         threshold.fallbackReason().ifPresent(r -> notes.add("threshold: " + r));
         v.nanNote().ifPresent(notes::add);
         t.nanNote().ifPresent(notes::add);
@@ -206,43 +215,24 @@ public final class Evaluator {
         return new ScoredExamples(paths, truth, scores);
     }
 
-    /** The models' scores averaged per image path; an image some model did not score gets NaN. */
-    private static ScoredExamples ensembleExamples(String label, Split split,
-                                                   Map<String, Map<Split, TreeMap<String, Prediction>>> byModel,
-                                                   List<String> notes) {
-        TreeMap<String, Boolean> truthByPath = new TreeMap<>();
-        for (var perSplit : byModel.values()) {
-            perSplit.getOrDefault(split, new TreeMap<>()).forEach((path, p) -> truthByPath.put(path, p.truth()));
-        }
-        if (truthByPath.isEmpty()) {
-            return ScoredExamples.empty();
-        }
-        List<String> paths = new ArrayList<>(truthByPath.keySet());
-        boolean[] truth = new boolean[paths.size()];
-        for (int i = 0; i < paths.size(); i++) {
-            truth[i] = truthByPath.get(paths.get(i));
-        }
-        List<double[]> modelScores = new ArrayList<>();
-        int unscored = 0;
-        Set<String> incomplete = new TreeSet<>();
+    /** The models' scores averaged per image path by the ensemble rule; an image some model did not score is NaN. */
+    private ScoredExamples ensembleExamples(String label, Split split,
+                                            Map<String, Map<Split, TreeMap<String, Prediction>>> byModel,
+                                            List<String> notes) {
+        Map<String, Map<String, EnsembleRule.Scored>> scored = new TreeMap<>();
         for (var e : byModel.entrySet()) {
-            var rows = e.getValue().getOrDefault(split, new TreeMap<>());
-            double[] scores = new double[paths.size()];
-            for (int i = 0; i < paths.size(); i++) {
-                Prediction p = rows.get(paths.get(i));
-                scores[i] = p == null ? Double.NaN : p.score();
-                if (p == null) {
-                    incomplete.add(paths.get(i));
-                }
-            }
-            modelScores.add(scores);
+            Map<String, EnsembleRule.Scored> rows = new TreeMap<>();
+            e.getValue().getOrDefault(split, new TreeMap<>())
+                    .forEach((path, p) -> rows.put(path, new EnsembleRule.Scored(p.truth(), p.score())));
+            scored.put(e.getKey(), rows);
         }
-        unscored = incomplete.size();
-        if (unscored > 0) {
-            notes.add(unscored + " " + split.code() + " image(s) for '" + label + "' lack a score from some model "
-                    + "and are excluded from the ensemble (e.g. " + incomplete.iterator().next() + ")");
+        EnsembleRule.Averaged averaged = rule.average(scored);
+        if (!averaged.incomplete().isEmpty()) {
+            notes.add(averaged.incomplete().size() + " " + split.code() + " image(s) for '" + label
+                    + "' lack a score from some model and are excluded from the ensemble (e.g. "
+                    + averaged.incomplete().iterator().next() + ")");
         }
-        return new ScoredExamples(paths, truth, EnsembleAverage.of(modelScores));
+        return new ScoredExamples(averaged.paths(), averaged.truth(), averaged.scores());
     }
 
     private List<HardExample> hardExamples(ModelEvaluation ensemble, boolean falsePositives) {
