@@ -44,7 +44,7 @@ public final class CheckpointStore {
             throws CheckpointException {
         try {
             Files.createDirectories(folder);
-            Path temp = Files.createTempFile(folder, "." + name + ".", ".zip.tmp");
+            Path temp = AtomicFiles.createSibling(folder, "." + name + ".", ".zip.tmp");
             try {
                 ModelSerializer.writeModel(model, temp.toFile(), withUpdater);
                 String sha = Sha256.of(temp);

@@ -5,15 +5,18 @@ import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Writes files so that a reader sees either the old content or the new, never a half-written file:
  * the bytes go to a temporary file in the same folder, are forced to disk, and the file is renamed over
- * the target.
+ * the target. Files get the permissions the process's umask gives a new file (e.g. 0644 under umask 022), so a
+ * team can read a colleague's run folder; {@code Files.createTempFile} would make them 0600.
  */
 public final class AtomicFiles {
     private AtomicFiles() {
@@ -51,7 +54,7 @@ public final class AtomicFiles {
     public static void writeVia(Path target, FileWriter writer) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+        Path temp = createSibling(dir, "." + target.getFileName() + ".", ".tmp");
         boolean moved = false;
         try {
             writer.write(temp);
@@ -67,6 +70,24 @@ public final class AtomicFiles {
         } finally {
             if (!moved) {
                 Files.deleteIfExists(temp);
+            }
+        }
+    }
+
+    /**
+     * Creates a new empty file named {@code prefix<random>suffix} in {@code dir} with the permissions the umask gives
+     * (unlike {@code Files.createTempFile}, which makes it owner-only).
+     */
+    public static Path createSibling(Path dir, String prefix, String suffix) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            Path candidate = dir.resolve(prefix + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36)
+                    + suffix);
+            try {
+                return Files.createFile(candidate);
+            } catch (FileAlreadyExistsException e) {
+                if (attempt >= 100) {
+                    throw e;
+                }
             }
         }
     }
