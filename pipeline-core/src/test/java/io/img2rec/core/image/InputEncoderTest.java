@@ -7,6 +7,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class InputEncoderTest {
     /** A 2x1 image: left pixel RGB (10, 20, 30), right pixel RGB (200, 100, 50). */
@@ -35,14 +36,36 @@ class InputEncoderTest {
     }
 
     @Test
+    void nearestResizeIndexMapsEqualPillowsForCommonSizes() throws Exception {
+        // Reference maps computed with Pillow itself (see the file's header); the old closed form
+        // floor((i + 0.5) * src / dst) differs from them in up to 26 positions (e.g. 500 -> 150).
+        int compared = 0;
+        int closedFormDiffers = 0;
+        try (var in = getClass().getResourceAsStream("/pil/nearest-index-maps.txt")) {
+            for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+                if (line.isBlank() || line.startsWith("#")) {
+                    continue;
+                }
+                int[] v = java.util.Arrays.stream(line.trim().split(" ")).mapToInt(Integer::parseInt).toArray();
+                int src = v[0];
+                int dst = v[1];
+                int[] pil = java.util.Arrays.copyOfRange(v, 2, v.length);
+                assertArrayEquals(pil, ImageResizer.nearestIndexMap(src, dst), src + " -> " + dst);
+                for (int i = 0; i < dst; i++) {
+                    closedFormDiffers += Math.min((int) Math.floor((i + 0.5) * src / dst), src - 1) != pil[i] ? 1 : 0;
+                }
+                compared++;
+            }
+        }
+        assertEquals(15, compared);
+        assertTrue(closedFormDiffers > 100, "the reference maps exercise the cases where PIL differs: "
+                + closedFormDiffers);
+    }
+
+    @Test
     void nearestResizeSamplesPixelCentresLikePil() {
-        // PIL maps target i to source floor((i + 0.5) * src / dst): 3 -> 2 picks sources 0 and 1... here 5 -> 3 picks 0, 2, 4.
-        assertEquals(0, ImageResizer.nearestSource(0, 5, 3));
-        assertEquals(2, ImageResizer.nearestSource(1, 5, 3));
-        assertEquals(4, ImageResizer.nearestSource(2, 5, 3));
-        // upscaling 2 -> 4 repeats each source twice
-        assertEquals(0, ImageResizer.nearestSource(1, 2, 4));
-        assertEquals(1, ImageResizer.nearestSource(2, 2, 4));
+        assertArrayEquals(new int[] {0, 2, 4}, ImageResizer.nearestIndexMap(5, 3));
+        assertArrayEquals(new int[] {0, 0, 1, 1}, ImageResizer.nearestIndexMap(2, 4)); // upscaling repeats
         byte[] row = {0, 0, 0, 50, 50, 50, 100, 100, 100, (byte) 150, (byte) 150, (byte) 150, (byte) 200, (byte) 200, (byte) 200};
         RgbImage resized = ImageResizer.resize(new RgbImage(5, 1, row), 3, 1, ResizeInterpolation.NEAREST);
         assertEquals(0, resized.value(0, 0, 0));
