@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
@@ -174,11 +175,31 @@ public final class ImageInspector {
         return Outcome.ok(new ImageInfo(width, height, format, sha256(file)));
     }
 
-    /** Decodes the whole stream (subsampled when large, to bound memory); any warning counts as damage. */
+    /**
+     * The JDK's JPEG reader's notice for a CMYK/YCCK JPEG that carries no ICC profile (as Pillow, ImageMagick and
+     * others write them): the file is valid and converts with a generic profile, so this notice is not damage.
+     * ImageIO reports warnings only as text, so the reader's locale is set to {@link Locale#US} to get this text.
+     */
+    static final String JPEG_CMYK_WITHOUT_PROFILE = "No embedded ICC color profile, will convert using inaccurate CMYK "
+            + "to RGB conversion. Colors may look incorrect.";
+
+    /**
+     * Decodes the whole stream (subsampled when large, to bound memory); any warning counts as damage, except the
+     * JPEG reader's notice that a CMYK image has no colour profile.
+     */
     private Optional<String> decode(ImageReader reader, int width, int height) {
         decodes.increment();
+        try {
+            reader.setLocale(Locale.US);
+        } catch (IllegalArgumentException e) {
+            // a reader without an English locale: its warnings all count as damage, as before
+        }
         List<String> warnings = new ArrayList<>();
-        IIOReadWarningListener listener = (source, warning) -> warnings.add(warning);
+        IIOReadWarningListener listener = (source, warning) -> {
+            if (!JPEG_CMYK_WITHOUT_PROFILE.equals(warning)) {
+                warnings.add(warning);
+            }
+        };
         reader.addIIOReadWarningListener(listener);
         try {
             ImageReadParam param = reader.getDefaultReadParam();

@@ -59,7 +59,7 @@ class ImageDecoderBadInputTest {
                 refused++;
             }
         }
-        assertEquals(15, decoded, "14 valid corpus files + the image inside folder.jpg");
+        assertEquals(16, decoded, "15 valid corpus files + the image inside folder.jpg");
         assertEquals(6, refused, "empty, HTML, two bombs, the self-link, the folder");
     }
 

@@ -106,6 +106,8 @@ public final class BadInputCorpus {
         items.add(new Item("deflate-bomb.png", "~110 KB PNG of 30000x30000 real (1-bit, all black) pixel data",
                 Kind.FILE, no(RejectReason.TOO_MANY_PIXELS), no(RejectReason.TOO_MANY_PIXELS)));
         items.add(new Item("cmyk.jpg", "4-channel (CMYK) JPEG", Kind.FILE, OK, OK));
+        items.add(new Item("cmyk-no-profile.jpg", "CMYK JPEG with an Adobe marker and no ICC profile, as Pillow writes "
+                + "it (ImageIO warns about the missing profile)", Kind.FILE, OK, OK));
         items.add(new Item("sixteen-bit.png", "16-bit-per-channel RGB PNG", Kind.FILE, OK, OK));
         items.add(new Item("grey.png", "8-bit greyscale PNG", Kind.FILE, OK, OK));
         items.add(new Item("grey.jpg", "greyscale JPEG", Kind.FILE, OK, OK));
@@ -173,6 +175,7 @@ public final class BadInputCorpus {
             case "bomb-30000x30000.png" -> pngHeaderClaiming(30_000, 30_000);
             case "deflate-bomb.png" -> deflateBomb(30_000);
             case "cmyk.jpg" -> cmykJpeg(48, 40, color);
+            case "cmyk-no-profile.jpg" -> resource("/cmyk-no-profile.jpg");
             case "sixteen-bit.png" -> sixteenBitPng(48, 40, color);
             case "grey.png" -> TestImages.encode(grey(48, 40, color), "png");
             case "grey.jpg" -> TestImages.encode(grey(48, 40, color), "jpeg");
@@ -292,6 +295,18 @@ public final class BadInputCorpus {
             }
         }
         return TestImages.encode(new BufferedImage(model, raster, false, null), "png");
+    }
+
+    /** A file generated once for the tests (its generator is named where it is used). */
+    private static byte[] resource(String name) {
+        try (var in = BadInputCorpus.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("test resource " + name + " is missing");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** A JPEG of four components (C, M, Y, K) written from a raw raster, as print workflows produce. */

@@ -53,7 +53,7 @@ class ImageInputsBadInputTest {
         // the decoder alone is lenient with the truncated JPEG and the bad-CRC PNG (the manifest refuses those)
         assertEquals(new TreeSet<>(Set.of("empty.jpg", "page.jpg", "bomb-30000x30000.png", "deflate-bomb.png",
                 "loop.jpg", "folder.jpg")), failed);
-        assertEquals(16, loaded.loaded().size(), "14 valid corpus images + the lenient two");
+        assertEquals(17, loaded.loaded().size(), "15 valid corpus images + the lenient two");
         assertEquals(items.size(), loaded.loaded().size() + loaded.failures().size(), "every file accounted for");
         assertArrayEquals(new long[] {16, 32, 32, 3}, loaded.inputs()[0].shape());
         for (CacheItem item : loaded.loaded()) {
