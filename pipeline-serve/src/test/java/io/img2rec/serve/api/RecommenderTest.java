@@ -234,6 +234,37 @@ class RecommenderTest {
         }
     }
 
+    @Test
+    void closeWaitsForACallInProgressAndLaterCallsAreRefused() throws Exception {
+        Path image = TestImages.writePng(dir.resolve("a.png"), 40, 30, Color.RED);
+        CountDownLatch inModel = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Recommender recommender = twoFakes(crop -> {
+            inModel.countDown();
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return 0.7;
+        }, crop -> 0.2);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<ImageResult> call = pool.submit(() -> recommender.recommendImage(image));
+            assertTrue(inModel.await(30, TimeUnit.SECONDS));
+            Future<?> closing = pool.submit(recommender::close);
+            assertThrows(java.util.concurrent.TimeoutException.class, () -> closing.get(200, TimeUnit.MILLISECONDS),
+                    "close returned while a call was inside a model");
+            release.countDown();
+            assertEquals(ImageStatus.ANALYSED, call.get(30, TimeUnit.SECONDS).status(), "the call in progress ends");
+            closing.get(30, TimeUnit.SECONDS);
+            assertThrows(IllegalStateException.class, () -> recommender.recommendImage(image));
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
+    }
+
     /**
      * Thread 1 passes the vgg16 model and waits inside the resnet50 model until thread 2 is inside the vgg16 model:
      * with one lock for all models (or for the Recommender) thread 2 could never get there, and the wait would fail.
