@@ -139,7 +139,7 @@ class BadInputServeTest {
                     if (item.serve().isPresent() && item.serve().get() != RejectReason.EMPTY_FILE) {
                         // (an empty body is refused before it is an image: no image code)
                         assertEquals(item.serve().get().code(),
-                                ResultJson.mapper().readTree(response.body()).get("code").asText(), item.name());
+                                ResultJson.mapper().readTree(response.body()).get("errorCode").asText(), item.name());
                     }
                     statusCounts.merge(response.statusCode(), 1, Integer::sum);
                     sent++;

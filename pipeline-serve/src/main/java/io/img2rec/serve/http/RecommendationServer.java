@@ -45,7 +45,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * Requests carry image bytes, never a server-side path; a profile id is checked against
  * {@link ProfileStore#PROFILE_ID}. Errors are JSON {@code {"error": "..."}}; an image that was refused or failed adds
- * its {@code "code"} ({@link ImageErrorCode#code()}), whose status {@link ImageErrorStatus} picks from the code alone:
+ * its {@code "errorCode"} ({@link ImageErrorCode#code()}, as in the {@code ImageResult} JSON), from which alone
+ * {@link ImageErrorStatus} picks the status:
  * 400 not an image / corrupt / bad id, 401 missing or wrong token, 404 unknown route or profile, 405 wrong method,
  * 413 body or pixel count over the limit, 415 a content type that is not an image (or an image format that cannot be
  * decoded), 422 an image too small to use, 503 + {@code Retry-After} when every inference slot stays busy for
@@ -130,7 +131,7 @@ public final class RecommendationServer implements AutoCloseable {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("error", getMessage());
             if (code != null) {
-                body.put("code", code.code());
+                body.put("errorCode", code.code());
             }
             if (errorId != null) {
                 body.put("errorId", errorId);

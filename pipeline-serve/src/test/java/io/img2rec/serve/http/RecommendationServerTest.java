@@ -120,13 +120,13 @@ class RecommendationServerTest {
                 "unsupported-format.png", "not-an-image.png")) {
             var corruptAnswer = post("/v1/recommend?name=" + name, corrupt, "image/jpeg", null);
             assertEquals(400, corruptAnswer.statusCode(), name + " → " + corruptAnswer.body());
-            assertEquals("corrupt-image", json(corruptAnswer).get("code").asText(), corruptAnswer.body());
+            assertEquals("corrupt-image", json(corruptAnswer).get("errorCode").asText(), corruptAnswer.body());
             var bombAnswer = post("/v1/recommend?name=" + name, bomb, "image/png", null);
             assertEquals(413, bombAnswer.statusCode(), name + " → " + bombAnswer.body());
-            assertEquals("too-many-pixels", json(bombAnswer).get("code").asText());
+            assertEquals("too-many-pixels", json(bombAnswer).get("errorCode").asText());
             var pageAnswer = post("/v1/recommend?name=" + name, page, "application/octet-stream", null);
             assertEquals(400, pageAnswer.statusCode(), name + " → " + pageAnswer.body());
-            assertEquals("not-an-image", json(pageAnswer).get("code").asText());
+            assertEquals("not-an-image", json(pageAnswer).get("errorCode").asText());
             var valid = post("/v1/recommend?name=" + name, png(Color.RED), "image/png", null);
             assertEquals(200, valid.statusCode(), name + " → " + valid.body());
             assertFalse(json(valid).has("errorCode"), valid.body());
@@ -151,7 +151,7 @@ class RecommendationServerTest {
             var failed = post("/v1/recommend?name=too-many-pixels.png", png(color), "image/png", null);
             assertEquals(500, failed.statusCode(), failed.body());
             JsonNode body = json(failed);
-            assertEquals("analysis-failed", body.get("code").asText(), failed.body());
+            assertEquals("analysis-failed", body.get("errorCode").asText(), failed.body());
             String id = body.get("errorId").asText();
             assertEquals(id, UUID.fromString(id).toString(), "a UUID: " + id);
             assertTrue(body.get("error").asText().contains(id), failed.body());
