@@ -37,13 +37,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * The serving entry point: {@code recommend} for images, profile folders and folders of profiles; {@code serve} for
- * the HTTP API. Exit codes: 0 done (per-file errors are reported in the output), 2 bad usage, 3 models refused.
+ * the HTTP API. Exit codes: 0 done (per-file errors are reported in the output), 2 bad usage (including an unknown
+ * choice, e.g. {@code --format jsn}), 3 models refused, 4 {@code serve} cannot listen on the port or address (checked
+ * before the models are loaded).
  */
 @Command(name = "img2rec-serve", mixinStandardHelpOptions = true, subcommands = {ServeMain.Recommend.class,
         ServeMain.Serve.class}, description = "Recommend products from photos with the trained models.")
@@ -53,6 +56,14 @@ public final class ServeMain {
         NativeSetup.configure();
         HttpTimeouts.applyDefaultsUnlessSet(); // before the first HTTP server: the JDK reads them once
         System.exit(run(args, System.out, System.err));
+    }
+
+    /** Exit code when {@code serve} cannot listen on {@code --bind}:{@code --port}. */
+    static final int CANNOT_LISTEN = 4;
+
+    /** What {@code recommend} prints; given in any case on the command line ({@code --format json}). */
+    enum OutputFormat {
+        TABLE, JSON
     }
 
     /** Runs the CLI without exiting (tests call this). */
@@ -147,8 +158,9 @@ public final class ServeMain {
                 + "named after the folder)")
         List<Path> paths;
 
-        @Option(names = "--format", defaultValue = "table", description = "table or json (default ${DEFAULT-VALUE})")
-        String format;
+        @Option(names = "--format", defaultValue = "table", description = "one of ${COMPLETION-CANDIDATES} (default "
+                + "${DEFAULT-VALUE})")
+        OutputFormat format;
 
         @Option(names = "--json-out", description = "also write the full JSON result to this file")
         Path jsonOut;
@@ -213,7 +225,7 @@ public final class ServeMain {
                 if (jsonOut != null) {
                     Files.writeString(jsonOut, json);
                 }
-                if (format.toLowerCase(Locale.ROOT).equals("json")) {
+                if (format == OutputFormat.JSON) {
                     out.println(json);
                 } else {
                     printTable(out, images, profiles);
@@ -322,22 +334,37 @@ public final class ServeMain {
 
         @Override
         public Integer call() throws Exception {
+            var err = spec.commandLine().getErr();
+            // before the models load (seconds to minutes): a busy port or a foreign address is known at once
+            Optional<String> unusable = SocketCheck.cannotListen(bind, port);
+            if (unusable.isPresent()) {
+                err.println(unusable.get());
+                return CANNOT_LISTEN;
+            }
             Recommender recommender;
             try {
                 recommender = mixin.build();
             } catch (ModelLoadException e) {
-                spec.commandLine().getErr().println("models refused: " + e.getMessage());
+                err.println("models refused: " + e.getMessage());
                 return 3;
             }
             ServerLimits limits = ServerLimits.DEFAULTS.withMaxBodyBytes((long) maxBodyMb * 1024 * 1024)
                     .withMaxConcurrentInferences(maxConcurrent).withApiToken(System.getenv(tokenEnv));
-            try (recommender; ProfileStore profiles = ProfileStore.open(store);
-                 RecommendationServer server = new RecommendationServer(recommender, profiles, limits,
-                         new InetSocketAddress(bind, port))) {
-                spec.commandLine().getOut().println("serving on http://" + bind + ":" + server.port() + "/ (Ctrl-C stops)");
-                CountDownLatch stop = new CountDownLatch(1);
-                Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-                stop.await();
+            try (recommender; ProfileStore profiles = ProfileStore.open(store)) {
+                RecommendationServer server;
+                try {
+                    server = new RecommendationServer(recommender, profiles, limits, new InetSocketAddress(bind, port));
+                } catch (java.net.BindException e) { // taken while the models loaded
+                    err.println(SocketCheck.message(bind, port, e));
+                    return CANNOT_LISTEN;
+                }
+                try (server) {
+                    spec.commandLine().getOut().println("serving on http://" + bind + ":" + server.port()
+                            + "/ (Ctrl-C stops)");
+                    CountDownLatch stop = new CountDownLatch(1);
+                    Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+                    stop.await();
+                }
             }
             return 0;
         }

@@ -93,6 +93,7 @@ class BadInputServeTest {
                 if (item.kind() == BadInputCorpus.Kind.FILE) {
                     assertTrue(error.contains(item.serve().get().code()), item.name() + ": " + error);
                 }
+                assertEquals(item.serve().get().code(), result.get("errorCode").asText(), item.name());
                 failed++;
             }
         }
@@ -135,6 +136,11 @@ class BadInputServeTest {
                     }
                     assertEquals(expected, response.statusCode(), path + " → " + response.body());
                     assertTrue(response.body().startsWith("{"), "JSON body for " + item.name());
+                    if (item.serve().isPresent() && item.serve().get() != RejectReason.EMPTY_FILE) {
+                        // (an empty body is refused before it is an image: no image code)
+                        assertEquals(item.serve().get().code(),
+                                ResultJson.mapper().readTree(response.body()).get("errorCode").asText(), item.name());
+                    }
                     statusCounts.merge(response.statusCode(), 1, Integer::sum);
                     sent++;
                 }

@@ -55,6 +55,51 @@ class ServeMainTest {
         }
     }
 
+    /** Runs the CLI; returns exit code, stdout and stderr. */
+    private static String[] cli(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = ServeMain.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new String[] {String.valueOf(code), out.toString(StandardCharsets.UTF_8),
+                err.toString(StandardCharsets.UTF_8)};
+    }
+
+    @Test
+    void anUnknownFormatIsAnErrorNamingTheChoices() throws Exception {
+        Path image = TestImages.writePng(dir.resolve("one.png"), 64, 48, Color.ORANGE);
+        String[] result = cli("recommend", "--models", dir.resolve("run").toString(), "--format", "jsn",
+                image.toString());
+        assertEquals("2", result[0], result[2]);
+        assertTrue(result[2].contains("'jsn'") && result[2].toLowerCase(java.util.Locale.ROOT)
+                .contains("[table, json]"), result[2]);
+        assertEquals("", result[1], "nothing printed as a table");
+    }
+
+    @Test
+    void serveChecksThePortBeforeLoadingTheModelsAndSaysHowToPickAnother() throws Exception {
+        try (java.net.ServerSocket held = new java.net.ServerSocket(0, 1,
+                java.net.InetAddress.getByName("127.0.0.1"))) {
+            int port = held.getLocalPort();
+            // the models folder does not exist: had they been loaded first, the exit code would be 3
+            String[] result = cli("serve", "--models", dir.resolve("nothing-here").toString(), "--port",
+                    String.valueOf(port), "--store", dir.resolve("p.db").toString());
+            assertEquals("4", result[0], result[2]);
+            assertTrue(result[2].contains("127.0.0.1:" + port) && result[2].contains("already in use")
+                    && result[2].contains("--port"), result[2]);
+            assertTrue(!result[2].contains("\tat ") && !result[2].contains("Exception"), "no stack trace: "
+                    + result[2]);
+        }
+        String[] foreign = cli("serve", "--models", dir.resolve("nothing-here").toString(), "--bind", "203.0.113.7",
+                "--port", "0", "--store", dir.resolve("p.db").toString());
+        assertEquals("4", foreign[0], foreign[2]);
+        assertTrue(foreign[2].contains("203.0.113.7") && foreign[2].contains("--bind"), foreign[2]);
+        String[] range = cli("serve", "--port", "70000", "--store", dir.resolve("p.db").toString());
+        assertEquals("4", range[0], range[2]);
+        assertTrue(range[2].contains("70000"), range[2]);
+        assertTrue(!Files.exists(dir.resolve("p.db")), "nothing opened before the check");
+    }
+
     @Test
     void refusedModelsExitWithCode3AndSayWhy() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();

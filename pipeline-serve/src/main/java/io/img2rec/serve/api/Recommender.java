@@ -1,6 +1,8 @@
 package io.img2rec.serve.api;
 
 import io.img2rec.core.image.RgbImage;
+import io.img2rec.core.manifest.RejectReason;
+import io.img2rec.core.nativeio.NativeSetup;
 import io.img2rec.serve.face.BoxCalibration;
 import io.img2rec.serve.face.CropBox;
 import io.img2rec.serve.face.FaceBox;
@@ -10,11 +12,14 @@ import io.img2rec.serve.predict.CropScores;
 import io.img2rec.serve.predict.EnsembleAverager;
 import io.img2rec.serve.registry.ModelRegistry;
 import io.img2rec.serve.rules.FaceResult;
+import io.img2rec.serve.rules.ImageErrorCode;
 import io.img2rec.serve.rules.ImageResult;
 import io.img2rec.serve.rules.ImageStatus;
 import io.img2rec.serve.rules.ProfileResult;
 import io.img2rec.serve.rules.RecommendationRules;
 import io.img2rec.serve.rules.SkippedFace;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,6 +29,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.Stream;
 
 /**
@@ -40,22 +47,35 @@ import java.util.stream.Stream;
  * }
  * }</pre>
  *
- * <p><b>Thread safety</b>: a Recommender may be shared by any number of threads. It holds no mutable state of its
- * own; each model serialises its forward pass on a lock of its own (DL4J's {@code ComputationGraph.output} is not
- * thread-safe), so calls on different models overlap and calls on the same model queue; the Haar detector serialises
- * its calls likewise. Results do not depend on how calls interleave. To bound memory under load, cap concurrent
- * calls in front of it and make them from a fixed, small set of threads (the HTTP server does both): ND4J keeps each
- * network's working memory per calling thread, off the heap, for as long as the thread lives.
+ * <p><b>Thread safety</b>: every method may be called by any number of threads at once. The Recommender takes no
+ * lock of its own around an analysis: each network serialises its forward pass on a lock of its own (DL4J's
+ * {@code ComputationGraph.output} is not thread-safe) — a separately served model has one lock, a shared trunk has
+ * one for the trunk and one per label head — so callers in different networks run at the same time and only callers
+ * of the same network queue; the Haar detector serialises its calls likewise. Results do not depend on how calls
+ * interleave. To bound memory under load, cap concurrent calls in front of it and make them from a fixed, small set
+ * of threads (the HTTP server does both): ND4J keeps each network's working memory per calling thread, off the heap,
+ * for as long as the thread lives.
  *
- * <p>The Recommender owns the registry and detector it is built with and closes them in {@link #close()}.
- * Per-file problems never throw: they come back as {@link ImageStatus#ERROR} results.
+ * <p><b>Life cycle</b>: the Recommender owns the registry and detector it is built with and closes them in
+ * {@link #close()}, which waits for calls in progress to finish. After {@code close()} every method throws
+ * {@link IllegalStateException} saying that this Recommender is closed; a second {@code close()} does nothing.
+ *
+ * <p><b>Errors</b>: per-file problems never throw: they come back as {@link ImageStatus#ERROR} results with an
+ * {@link ImageErrorCode}. A refused or unreadable input gets the code of its reason; a failure of the analysis itself
+ * (a model's {@code RuntimeException}, an {@code OutOfMemoryError}) gets {@link ImageErrorCode#ANALYSIS_FAILED} and
+ * a random error id, logged at ERROR level with the stack trace and the same id.
  */
 public final class Recommender implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Recommender.class);
+
     private final ModelRegistry registry;
     private final FaceDetector detector;
     private final EnsembleAverager ensemble;
     private final ImageGate gate;
     private final RecommenderOptions options;
+    /** Calls hold the read lock, {@link #close()} the write lock: close waits for calls in progress. */
+    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private boolean closed; // guarded by lifecycle
 
     private Recommender(ModelRegistry registry, FaceDetector detector, RecommenderOptions options) {
         this.registry = registry;
@@ -65,11 +85,19 @@ public final class Recommender implements AutoCloseable {
         this.gate = new ImageGate(options.maxPixels());
     }
 
+    /**
+     * A new builder. Makes the process-wide native settings first ({@link NativeSetup#configure()}, once): they only
+     * take effect when made before ND4J loads, so call this before loading the models, as in the example above.
+     */
     public static Builder builder() {
+        NativeSetup.configure();
         return new Builder();
     }
 
-    /** Builder: {@code models} is required; a face detector is required unless faces are never detected. */
+    /**
+     * Builder: {@code models} is required; a face detector is required unless faces are never detected. Not
+     * thread-safe; {@link #build()} returns an immutable, thread-safe Recommender.
+     */
     public static final class Builder {
         private ModelRegistry registry;
         private FaceDetector detector;
@@ -102,20 +130,24 @@ public final class Recommender implements AutoCloseable {
         }
     }
 
+    /** Labels covered by the models, sorted. */
     public List<String> labels() {
-        return ensemble.labels();
+        return whileOpen(ensemble::labels);
     }
 
+    /** The ensemble's decision threshold per label. */
     public Map<String, Double> thresholds() {
-        return ensemble.thresholds();
+        return whileOpen(ensemble::thresholds);
     }
 
+    /** The models served (owned by this Recommender: do not close them yourself). */
     public ModelRegistry registry() {
-        return registry;
+        return whileOpen(() -> registry);
     }
 
+    /** The options it was built with. */
     public RecommenderOptions options() {
-        return options;
+        return whileOpen(() -> options);
     }
 
     /** One image file. */
@@ -125,40 +157,85 @@ public final class Recommender implements AutoCloseable {
 
     /** One image file, reported under {@code name}. */
     public ImageResult recommendImage(Path file, String name) {
-        try {
-            ImageGate.Admitted admitted = gate.admit(file, name);
+        return whileOpen(() -> {
+            ImageGate.Admitted admitted;
+            try {
+                admitted = gate.admit(file, name);
+            } catch (ImageGate.Refused e) {
+                return refused(name, e);
+            } catch (RuntimeException | OutOfMemoryError e) {
+                return analysisFailed(name, null, e);
+            }
             return analyseSafely(admitted, name);
-        } catch (ImageGate.Refused e) {
-            return ImageResult.error(name, null, e.getMessage());
-        }
+        });
+    }
+
+    /** Uploaded bytes. */
+    public ImageResult recommendImage(byte[] bytes, String name) {
+        return whileOpen(() -> {
+            ImageGate.Admitted admitted;
+            try {
+                admitted = gate.admit(bytes, name);
+            } catch (ImageGate.Refused e) {
+                return refused(name, e);
+            } catch (IOException e) {
+                return ImageResult.error(name, null, ImageErrorCode.UNREADABLE, name + ": could not be buffered ("
+                        + e.getClass().getSimpleName() + ")");
+            } catch (RuntimeException | OutOfMemoryError e) {
+                return analysisFailed(name, null, e);
+            }
+            return analyseSafely(admitted, name);
+        });
+    }
+
+    /**
+     * An image already decoded (no pixel limit applied: the caller decoded it). Unlike the other methods this one
+     * lets a failure of the analysis propagate: the caller holds the image and decides.
+     */
+    public ImageResult analyse(RgbImage image, String name, String sha256) {
+        return whileOpen(() -> analyseOpen(image, name, sha256));
+    }
+
+    private ImageResult analyseOpen(RgbImage image, String name, String sha256) {
+        Prepared prepared = prepare(image, name, sha256);
+        return finish(prepared, prepared.crops().isEmpty() ? List.of() : ensemble.score(prepared.crops()));
     }
 
     /** A failure while analysing one image (native error, model fault) becomes that image's error, not the caller's. */
     private ImageResult analyseSafely(ImageGate.Admitted admitted, String name) {
         try {
-            return analyse(admitted.image(), name, admitted.sha256());
+            return analyseOpen(admitted.image(), name, admitted.sha256());
         } catch (RuntimeException | OutOfMemoryError e) {
-            return ImageResult.error(name, admitted.sha256(), name + ": analysis failed (" + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
+            return analysisFailed(name, admitted.sha256(), e);
         }
     }
 
-    /** Uploaded bytes. */
-    public ImageResult recommendImage(byte[] bytes, String name) {
+    private static ImageResult refused(String name, ImageGate.Refused e) {
+        ImageErrorCode code = e.reason() == null ? ImageErrorCode.CORRUPT_IMAGE : ImageErrorCode.of(e.reason());
+        return ImageResult.error(name, null, code, e.getMessage());
+    }
+
+    /** Logs the failure with its stack trace under a fresh error id, and returns the image's result carrying the id. */
+    private static ImageResult analysisFailed(String name, String sha256, Throwable e) {
+        String errorId = UUID.randomUUID().toString();
+        LOG.error("analysis of {} failed [error id {}]", name, errorId, e);
+        return ImageResult.analysisFailed(name, sha256, errorId, name + ": analysis failed ("
+                + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())
+                + "); error id " + errorId);
+    }
+
+    /** Runs {@code call} unless this Recommender is closed; {@link #close()} waits for it. */
+    private <T> T whileOpen(java.util.function.Supplier<T> call) {
+        lifecycle.readLock().lock();
         try {
-            ImageGate.Admitted admitted = gate.admit(bytes, name);
-            return analyseSafely(admitted, name);
-        } catch (ImageGate.Refused e) {
-            return ImageResult.error(name, null, e.getMessage());
-        } catch (IOException e) {
-            return ImageResult.error(name, null, name + ": could not be buffered (" + e.getClass().getSimpleName() + ")");
+            if (closed) {
+                throw new IllegalStateException("this Recommender is closed: it released its models and face "
+                        + "detector; build a new one with Recommender.builder()");
+            }
+            return call.get();
+        } finally {
+            lifecycle.readLock().unlock();
         }
-    }
-
-    /** An image already decoded (no pixel limit applied: the caller decoded it). */
-    public ImageResult analyse(RgbImage image, String name, String sha256) {
-        Prepared prepared = prepare(image, name, sha256);
-        return finish(prepared, prepared.crops().isEmpty() ? List.of() : ensemble.score(prepared.crops()));
     }
 
     /** An image's crops before scoring. */
@@ -225,14 +302,18 @@ public final class Recommender implements AutoCloseable {
      * of decoded crops is held at a time.
      */
     public ProfileResult recommendProfile(Path folder) {
+        return whileOpen(() -> recommendProfileOpen(folder));
+    }
+
+    private ProfileResult recommendProfileOpen(Path folder) {
         String profile = folder.getFileName() == null ? folder.toString() : folder.getFileName().toString();
         List<Path> entries;
         try {
             entries = list(folder);
         } catch (IOException e) {
             return RecommendationRules.forProfile(profile,
-                    List.of(ImageResult.error(profile, null, profile + ": cannot list folder (" + e.getMessage() + ")")),
-                    labels());
+                    List.of(ImageResult.error(profile, null, ImageErrorCode.UNREADABLE,
+                            profile + ": cannot list folder (" + e.getMessage() + ")")), ensemble.labels());
         }
         List<ImageResult> results = new ArrayList<>();
         List<Integer> pendingSlots = new ArrayList<>();
@@ -244,7 +325,8 @@ public final class Recommender implements AutoCloseable {
                 continue;
             }
             if (!Files.isRegularFile(entry)) {
-                results.add(ImageResult.error(name, null, name + ": not a regular file (broken link, device or loop)"));
+                results.add(ImageResult.error(name, null, ImageErrorCode.UNREADABLE,
+                        name + ": not a regular file (broken link, device or loop)"));
                 continue;
             }
             Prepared prepared;
@@ -252,11 +334,10 @@ public final class Recommender implements AutoCloseable {
                 ImageGate.Admitted admitted = gate.admit(entry, name);
                 prepared = prepare(admitted.image(), name, admitted.sha256());
             } catch (ImageGate.Refused e) {
-                results.add(ImageResult.error(name, null, e.getMessage()));
+                results.add(refused(name, e));
                 continue;
             } catch (RuntimeException | OutOfMemoryError e) {
-                results.add(ImageResult.error(name, null, name + ": analysis failed (" + e.getClass().getSimpleName()
-                        + ")"));
+                results.add(analysisFailed(name, null, e));
                 continue;
             }
             if (pendingCrops > 0 && pendingCrops + prepared.crops().size() > options.batchSize()) {
@@ -269,7 +350,7 @@ public final class Recommender implements AutoCloseable {
             pendingCrops += prepared.crops().size();
         }
         scoreBatch(pending, pendingSlots, results);
-        return RecommendationRules.forProfile(profile, results, labels());
+        return RecommendationRules.forProfile(profile, results, ensemble.labels());
     }
 
     /** Scores the pending images' crops in one batch and puts each image's result in its slot; clears the lists. */
@@ -282,10 +363,14 @@ public final class Recommender implements AutoCloseable {
         try {
             scores = all.isEmpty() ? List.of() : ensemble.score(all);
         } catch (RuntimeException | OutOfMemoryError e) {
+            String errorId = UUID.randomUUID().toString();
+            LOG.error("analysis of a batch of {} images ({}...) failed [error id {}]", pending.size(),
+                    pending.get(0).name(), errorId, e);
             for (int i = 0; i < pending.size(); i++) {
                 Prepared p = pending.get(i);
-                results.set(slots.get(i), ImageResult.error(p.name(), p.sha256(), p.name() + ": analysis failed ("
-                        + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")"));
+                results.set(slots.get(i), ImageResult.analysisFailed(p.name(), p.sha256(), errorId, p.name()
+                        + ": analysis failed (" + e.getClass().getSimpleName()
+                        + (e.getMessage() == null ? "" : ": " + e.getMessage()) + "); error id " + errorId));
             }
             pending.clear();
             slots.clear();
@@ -303,13 +388,19 @@ public final class Recommender implements AutoCloseable {
 
     /** A folder whose sub-folders are profiles: one result per sub-folder, by name. */
     public List<ProfileResult> recommendProfiles(Path folderOfFolders) throws IOException {
-        List<ProfileResult> out = new ArrayList<>();
-        for (Path entry : list(folderOfFolders)) {
-            if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
-                out.add(recommendProfile(entry));
+        lifecycle.readLock().lock();
+        try {
+            whileOpen(() -> null);
+            List<ProfileResult> out = new ArrayList<>();
+            for (Path entry : list(folderOfFolders)) {
+                if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
+                    out.add(recommendProfileOpen(entry));
+                }
             }
+            return out;
+        } finally {
+            lifecycle.readLock().unlock();
         }
-        return out;
     }
 
     /** Entries of a folder sorted by name (hidden entries, starting with '.', left out). */
@@ -319,14 +410,24 @@ public final class Recommender implements AutoCloseable {
         }
     }
 
+    /** Waits for calls in progress, then closes the models and the face detector. Idempotent. */
     @Override
     public void close() {
+        lifecycle.writeLock().lock();
         try {
-            registry.close();
-        } finally {
-            if (detector != null) {
-                detector.close();
+            if (closed) {
+                return;
             }
+            closed = true;
+            try {
+                registry.close();
+            } finally {
+                if (detector != null) {
+                    detector.close();
+                }
+            }
+        } finally {
+            lifecycle.writeLock().unlock();
         }
     }
 }

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.img2rec.serve.api.Recommender;
 import io.img2rec.serve.json.ResultJson;
+import io.img2rec.serve.rules.ImageErrorCode;
 import io.img2rec.serve.rules.ImageResult;
 import io.img2rec.serve.rules.ImageStatus;
 import io.img2rec.serve.store.ProfileStore;
@@ -23,6 +24,7 @@ import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,11 +44,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * </pre>
  *
  * Requests carry image bytes, never a server-side path; a profile id is checked against
- * {@link ProfileStore#PROFILE_ID}. Errors are JSON {@code {"error": "..."}}: 400 not an image / corrupt / bad id,
- * 401 missing or wrong token, 404 unknown route or profile, 405 wrong method, 413 body or pixel count over the limit,
- * 415 a content type that is not an image (or an image format that cannot be decoded), 503 + {@code Retry-After}
- * when every inference slot stays busy for {@link ServerLimits#queueWait()}. Request and response times are bounded
- * by the JDK server's system properties ({@link HttpTimeouts}), which the entry point sets.
+ * {@link ProfileStore#PROFILE_ID}. Errors are JSON {@code {"error": "..."}}; an image that was refused or failed adds
+ * its {@code "errorCode"} ({@link ImageErrorCode#code()}, as in the {@code ImageResult} JSON), from which alone
+ * {@link ImageErrorStatus} picks the status:
+ * 400 not an image / corrupt / bad id, 401 missing or wrong token, 404 unknown route or profile, 405 wrong method,
+ * 413 body or pixel count over the limit, 415 a content type that is not an image (or an image format that cannot be
+ * decoded), 422 an image too small to use, 503 + {@code Retry-After} when every inference slot stays busy for
+ * {@link ServerLimits#queueWait()}. A server fault (a model that throws, an {@code OutOfMemoryError}, a store
+ * failure) is 500, never 4xx: its body carries an {@code "errorId"}, and an ERROR log line with the stack trace
+ * carries the same id; the server keeps serving. Request and response times are bounded by the JDK server's system
+ * properties ({@link HttpTimeouts}), which the entry point sets.
  *
  * <p>Images are analysed on a pool of {@link ServerLimits#maxConcurrentInferences()} threads of the server's own, not
  * on the handler threads: ND4J keeps a network's working memory (workspaces, off the heap) per thread and never gives
@@ -97,19 +104,39 @@ public final class RecommendationServer implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    /** An error with its HTTP status. */
+    /** An error with its HTTP status, and for an image its code (null otherwise). */
     private static final class HttpError extends Exception {
         final int status;
         final Map<String, String> headers;
+        final ImageErrorCode code;
+        final String errorId;
 
         HttpError(int status, String message) {
             this(status, message, Map.of());
         }
 
         HttpError(int status, String message, Map<String, String> headers) {
+            this(status, message, headers, null, null);
+        }
+
+        HttpError(int status, String message, Map<String, String> headers, ImageErrorCode code, String errorId) {
             super(message);
             this.status = status;
             this.headers = headers;
+            this.code = code;
+            this.errorId = errorId;
+        }
+
+        Map<String, Object> body() {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("error", getMessage());
+            if (code != null) {
+                body.put("errorCode", code.code());
+            }
+            if (errorId != null) {
+                body.put("errorId", errorId);
+            }
+            return body;
         }
     }
 
@@ -119,10 +146,15 @@ public final class RecommendationServer implements AutoCloseable {
                 route(exchange);
             } catch (HttpError e) {
                 e.headers.forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
-                send(exchange, e.status, Map.of("error", e.getMessage()));
-            } catch (RuntimeException | ProfileStoreException e) {
-                LOG.error("{} {} failed", exchange.getRequestMethod(), exchange.getRequestURI().getPath(), e);
-                send(exchange, 500, Map.of("error", "internal error: " + e.getClass().getSimpleName()));
+                send(exchange, e.status, e.body());
+            } catch (RuntimeException | OutOfMemoryError | ProfileStoreException e) {
+                // OutOfMemoryError too: the failed allocation is gone, the server answers and goes on serving
+                String errorId = UUID.randomUUID().toString();
+                LOG.error("{} {} failed [error id {}]", exchange.getRequestMethod(),
+                        exchange.getRequestURI().getPath(), errorId, e);
+                send(exchange, 500, new HttpError(500, "internal error: " + e.getClass().getSimpleName()
+                        + " (error id " + errorId + "; the server log has the details)", Map.of(), null, errorId)
+                        .body());
             }
         }
     }
@@ -243,12 +275,24 @@ public final class RecommendationServer implements AutoCloseable {
             inferenceSlots.release();
         }
         if (result.status() == ImageStatus.ERROR) {
-            String error = result.error();
-            int status = error.contains("too-many-pixels") ? 413
-                    : error.contains("unsupported-format") ? 415 : 400;
-            throw new HttpError(status, error);
+            throw imageError(exchange, result);
         }
         return result;
+    }
+
+    /** The answer to an image that was refused or failed: the status from its code, never from its text or name. */
+    private static HttpError imageError(HttpExchange exchange, ImageResult result) {
+        ImageErrorCode code = result.errorCode();
+        int status = ImageErrorStatus.of(code);
+        if (status < 500) {
+            return new HttpError(status, result.error(), Map.of(), code, null);
+        }
+        // the Recommender logged the stack trace under result.errorId(); other codes get an id here
+        String errorId = result.errorId() != null ? result.errorId() : UUID.randomUUID().toString();
+        LOG.error("{} {} answered {} for image {}: {} [error id {}]", exchange.getRequestMethod(),
+                exchange.getRequestURI().getPath(), status, result.name(), result.error(), errorId);
+        return new HttpError(status, result.name() + ": the server failed to analyse this image (error id " + errorId
+                + "; the server log has the details)", Map.of(), code, errorId);
     }
 
     private byte[] readBody(HttpExchange exchange) throws HttpError, IOException {

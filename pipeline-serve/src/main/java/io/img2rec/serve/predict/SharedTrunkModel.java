@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.locks.Lock;
+import java.util.function.Function;
 
 /**
  * Several models of one architecture whose frozen layers are identical (the per-label models of one training run
@@ -27,19 +29,28 @@ import java.util.Set;
  * <p>Shared vertices are found at load time, in topological order: a vertex is shared when it has the same inputs in
  * every model, those inputs are shared (or the network input), its configuration is equal, and its parameters are
  * exactly equal. The boundary is the shared vertices feeding a vertex that is not shared. The card covers the labels
- * of all models, in model order. Thread-safe: one lock around trunk and heads ({@link LockedGraphModel}).
+ * of all models, in model order.
+ *
+ * <p>Thread-safe, with one lock for the trunk and one per head ({@link LockedGraphModel#run}), not one for all: while
+ * one caller runs a head, the next runs the trunk, and callers pipeline through the networks instead of queueing for
+ * the whole model. The trunk's activations are detached from its workspace, so a head reads them without the trunk's
+ * lock.
  */
 public final class SharedTrunkModel extends LockedGraphModel {
     private final TrunkHeadSplit trunkSplit;
     private final List<ComputationGraph> heads;
     private final List<String> sharedVertices;
+    private final Lock trunkLock;
+    private final List<Lock> headLocks;
 
     private SharedTrunkModel(ModelCard card, TrunkHeadSplit trunkSplit, List<ComputationGraph> heads,
-                             List<String> sharedVertices) {
+                             List<String> sharedVertices, List<String> headNames, Function<String, Lock> locks) {
         super(card);
         this.trunkSplit = trunkSplit;
         this.heads = heads;
         this.sharedVertices = sharedVertices;
+        this.trunkLock = locks.apply("trunk");
+        this.headLocks = headNames.stream().map(name -> locks.apply("head " + name)).toList();
     }
 
     /**
@@ -48,6 +59,15 @@ public final class SharedTrunkModel extends LockedGraphModel {
      * close them.
      */
     public static Optional<SharedTrunkModel> combine(List<ModelCard> cards, List<ComputationGraph> graphs) {
+        return combine(cards, graphs, NEW_LOCKS);
+    }
+
+    /**
+     * As {@link #combine(List, List)}, with the network locks from {@code locks}: {@code "trunk"} and
+     * {@code "head <model name>"} (tests pass locks that report who holds them).
+     */
+    static Optional<SharedTrunkModel> combine(List<ModelCard> cards, List<ComputationGraph> graphs,
+                                              Function<String, Lock> locks) {
         if (cards.size() < 2 || cards.size() != graphs.size()) {
             return Optional.empty();
         }
@@ -108,7 +128,7 @@ public final class SharedTrunkModel extends LockedGraphModel {
         }
         ModelCard card = new ModelCard(cards.get(0).architecture() + " shared trunk " + names, cards.get(0).architecture(),
                 labels, thresholds, cards.get(0).encoder(), "");
-        return Optional.of(new SharedTrunkModel(card, firstSplit, heads, List.copyOf(sharedOrder)));
+        return Optional.of(new SharedTrunkModel(card, firstSplit, heads, List.copyOf(sharedOrder), names, locks));
     }
 
     private record SplitPlan(FreezePlan plan) {
@@ -184,10 +204,17 @@ public final class SharedTrunkModel extends LockedGraphModel {
     @Override
     double[][] forward(INDArray input, int crops) {
         double[][] out = new double[crops][card().labels().size()];
-        INDArray[] boundary = trunkSplit.trunkActivations(input);
+        INDArray[] boundary;
+        trunkLock.lock();
+        try {
+            boundary = trunkSplit.trunkActivations(input); // detached
+        } finally {
+            trunkLock.unlock();
+        }
         int column = 0;
-        for (ComputationGraph head : heads) {
-            double[][] part = head.outputSingle(false, boundary).castTo(DataType.DOUBLE).toDoubleMatrix();
+        for (int h = 0; h < heads.size(); h++) {
+            double[][] part = run(headLocks.get(h), heads.get(h), boundary)[0].castTo(DataType.DOUBLE)
+                    .toDoubleMatrix();
             for (int r = 0; r < crops; r++) {
                 System.arraycopy(part[r], 0, out[r], column, part[r].length);
             }

@@ -7,6 +7,7 @@ import io.img2rec.serve.face.FaceDetector;
 import io.img2rec.serve.face.HaarFaceDetector;
 import io.img2rec.serve.json.ResultJson;
 import io.img2rec.serve.registry.ModelRegistry;
+import io.img2rec.serve.rules.ImageErrorCode;
 import io.img2rec.serve.rules.ImageResult;
 import io.img2rec.serve.rules.ImageStatus;
 import io.img2rec.serve.rules.ProfileResult;
@@ -20,13 +21,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ToDoubleFunction;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RecommenderTest {
@@ -151,6 +158,152 @@ class RecommenderTest {
             assertEquals(ImageStatus.ANALYSED, result.status());
             assertTrue(result.wholeImage());
             assertEquals(3, result.labelScores().size());
+        }
+    }
+
+    /** Two fake whole-image models, vgg16 then resnet50 (the ensemble calls them in this order). */
+    private static Recommender twoFakes(ToDoubleFunction<RgbImage> vgg, ToDoubleFunction<RgbImage> resnet)
+            throws Exception {
+        var registry = ModelRegistry.of(List.of(ServeFixtures.fake("vgg16", "hat", 0.5, vgg, 0),
+                ServeFixtures.fake("resnet50", "hat", 0.5, resnet, 0)), List.of("hat"));
+        return Recommender.builder().models(registry)
+                .options(RecommenderOptions.DEFAULTS.withFaces(RecommenderOptions.FaceMode.WHOLE_IMAGE)).build();
+    }
+
+    @Test
+    void resultsCarryATypedCodeAndAModelFaultIsAnAnalysisFailureWithAnId() throws Exception {
+        Path good = TestImages.writePng(dir.resolve("too-many-pixels.png"), 40, 30, Color.BLUE);
+        Path red = TestImages.writePng(dir.resolve("red.png"), 40, 30, Color.RED);
+        Path corrupt = TestImages.write(dir.resolve("analysis-failed.jpg"),
+                io.img2rec.core.testing.BadInputCorpus.bytesOf("truncated.jpg", Color.RED));
+        try (Recommender recommender = twoFakes(ServeFixtures::redness, crop -> {
+            if (ServeFixtures.redness(crop) > 0.9) {
+                throw new IllegalStateException("model fault (test)");
+            }
+            return 0.2;
+        })) {
+            ImageResult ok = recommender.recommendImage(good);
+            assertEquals(ImageStatus.ANALYSED, ok.status());
+            assertNull(ok.errorCode());
+            ImageResult bad = recommender.recommendImage(corrupt);
+            assertEquals(ImageErrorCode.CORRUPT_IMAGE, bad.errorCode(), bad.error());
+            assertNull(bad.errorId());
+            ImageResult failed = recommender.recommendImage(red);
+            assertEquals(ImageStatus.ERROR, failed.status());
+            assertEquals(ImageErrorCode.ANALYSIS_FAILED, failed.errorCode(), failed.error());
+            assertNotNull(failed.errorId());
+            assertTrue(failed.error().contains(failed.errorId()), failed.error());
+            String json = ResultJson.compact(failed);
+            assertTrue(json.contains("\"errorCode\":\"analysis-failed\""), json);
+            assertTrue(json.contains("\"error\":"), "the message stays: " + json);
+            assertTrue(ResultJson.compact(bad).contains("\"errorCode\":\"corrupt-image\""));
+            ImageResult oom;
+            try (Recommender oomy = twoFakes(c -> {
+                throw new OutOfMemoryError("test");
+            }, c -> 0.1)) {
+                oom = oomy.recommendImage(good);
+            }
+            assertEquals(ImageErrorCode.ANALYSIS_FAILED, oom.errorCode(), oom.error());
+            // in a folder too, batch by batch
+            Path folder = dir.resolve("mixed");
+            TestImages.writePng(folder.resolve("a.png"), 40, 30, Color.RED);
+            TestImages.writePng(folder.resolve("b.png"), 40, 30, Color.BLUE);
+            ProfileResult profile = recommender.recommendProfile(folder);
+            assertEquals(ImageErrorCode.ANALYSIS_FAILED, profile.imageResults().get(0).errorCode());
+            assertNotNull(profile.imageResults().get(0).errorId());
+        }
+    }
+
+    @Test
+    void aClosedRecommenderSaysSoFromEveryPublicMethod() throws Exception {
+        Path image = TestImages.writePng(dir.resolve("a.png"), 40, 30, Color.RED);
+        Recommender recommender = twoFakes(ServeFixtures::redness, c -> 0.1);
+        assertEquals(ImageStatus.ANALYSED, recommender.recommendImage(image).status());
+        recommender.close();
+        recommender.close(); // a second close does nothing
+        RgbImage decoded = io.img2rec.core.image.ImageDecoder.decode(image);
+        List<org.junit.jupiter.api.function.Executable> calls = List.of(
+                recommender::labels, recommender::thresholds, recommender::registry, recommender::options,
+                () -> recommender.recommendImage(image), () -> recommender.recommendImage(image, "a"),
+                () -> recommender.recommendImage(new byte[] {1, 2, 3}, "b"),
+                () -> recommender.analyse(decoded, "a", "sha"), () -> recommender.recommendProfile(dir),
+                () -> recommender.recommendProfiles(dir));
+        for (var call : calls) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, call);
+            assertTrue(e.getMessage().startsWith("this Recommender is closed"), e.getMessage());
+        }
+    }
+
+    @Test
+    void closeWaitsForACallInProgressAndLaterCallsAreRefused() throws Exception {
+        Path image = TestImages.writePng(dir.resolve("a.png"), 40, 30, Color.RED);
+        CountDownLatch inModel = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Recommender recommender = twoFakes(crop -> {
+            inModel.countDown();
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return 0.7;
+        }, crop -> 0.2);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<ImageResult> call = pool.submit(() -> recommender.recommendImage(image));
+            assertTrue(inModel.await(30, TimeUnit.SECONDS));
+            Future<?> closing = pool.submit(recommender::close);
+            assertThrows(java.util.concurrent.TimeoutException.class, () -> closing.get(200, TimeUnit.MILLISECONDS),
+                    "close returned while a call was inside a model");
+            release.countDown();
+            assertEquals(ImageStatus.ANALYSED, call.get(30, TimeUnit.SECONDS).status(), "the call in progress ends");
+            closing.get(30, TimeUnit.SECONDS);
+            assertThrows(IllegalStateException.class, () -> recommender.recommendImage(image));
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * Thread 1 passes the vgg16 model and waits inside the resnet50 model until thread 2 is inside the vgg16 model:
+     * with one lock for all models (or for the Recommender) thread 2 could never get there, and the wait would fail.
+     */
+    @Test
+    void twoCallersAreInsideTwoDifferentModelsAtTheSameTime() throws Exception {
+        Path image = TestImages.writePng(dir.resolve("a.png"), 40, 30, Color.RED);
+        AtomicInteger vggCalls = new AtomicInteger();
+        CountDownLatch firstInResnet = new CountDownLatch(1);
+        CountDownLatch secondInVgg = new CountDownLatch(1);
+        AtomicBoolean overlapped = new AtomicBoolean();
+        try (Recommender recommender = twoFakes(crop -> {
+            if (vggCalls.incrementAndGet() == 2) {
+                secondInVgg.countDown();
+            }
+            return 0.7;
+        }, crop -> {
+            firstInResnet.countDown();
+            try {
+                if (secondInVgg.await(30, TimeUnit.SECONDS)) {
+                    overlapped.set(true);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return 0.3;
+        })) {
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            try {
+                Future<ImageResult> first = pool.submit(() -> recommender.recommendImage(image));
+                assertTrue(firstInResnet.await(30, TimeUnit.SECONDS), "the first caller reached the second model");
+                Future<ImageResult> second = pool.submit(() -> recommender.recommendImage(image));
+                assertEquals(ImageStatus.ANALYSED, second.get(30, TimeUnit.SECONDS).status());
+                assertEquals(ImageStatus.ANALYSED, first.get(30, TimeUnit.SECONDS).status());
+                assertTrue(overlapped.get(), "the second caller ran the first model while the first caller was "
+                        + "inside the second");
+            } finally {
+                pool.shutdownNow();
+            }
         }
     }
 

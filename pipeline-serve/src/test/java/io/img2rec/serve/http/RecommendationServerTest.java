@@ -1,6 +1,9 @@
 package io.img2rec.serve.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.img2rec.core.testing.BadInputCorpus;
 import io.img2rec.core.testing.TestImages;
+import io.img2rec.serve.json.ResultJson;
 import io.img2rec.serve.api.Recommender;
 import io.img2rec.serve.api.RecommenderOptions;
 import io.img2rec.serve.registry.ModelRegistry;
@@ -20,9 +23,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RecommendationServerTest {
@@ -103,6 +108,64 @@ class RecommendationServerTest {
         assertTrue(notImage.body().contains("not-an-image"), notImage.body());
         assertEquals(404, get("/etc/passwd").statusCode());
         assertEquals(400, get("/v1/profiles/.hidden").statusCode());
+    }
+
+    @Test
+    void theStatusFollowsTheBodyNeverACraftedName() throws Exception {
+        start(ServerLimits.DEFAULTS, 0);
+        byte[] corrupt = BadInputCorpus.bytesOf("truncated.jpg", Color.RED);
+        byte[] bomb = BadInputCorpus.bytesOf("bomb-30000x30000.png", Color.RED);
+        byte[] page = BadInputCorpus.bytesOf("page.jpg", Color.RED);
+        for (String name : List.of("too-many-pixels.png", "corrupt.png", "analysis-failed.png",
+                "unsupported-format.png", "not-an-image.png")) {
+            var corruptAnswer = post("/v1/recommend?name=" + name, corrupt, "image/jpeg", null);
+            assertEquals(400, corruptAnswer.statusCode(), name + " → " + corruptAnswer.body());
+            assertEquals("corrupt-image", json(corruptAnswer).get("errorCode").asText(), corruptAnswer.body());
+            var bombAnswer = post("/v1/recommend?name=" + name, bomb, "image/png", null);
+            assertEquals(413, bombAnswer.statusCode(), name + " → " + bombAnswer.body());
+            assertEquals("too-many-pixels", json(bombAnswer).get("errorCode").asText());
+            var pageAnswer = post("/v1/recommend?name=" + name, page, "application/octet-stream", null);
+            assertEquals(400, pageAnswer.statusCode(), name + " → " + pageAnswer.body());
+            assertEquals("not-an-image", json(pageAnswer).get("errorCode").asText());
+            var valid = post("/v1/recommend?name=" + name, png(Color.RED), "image/png", null);
+            assertEquals(200, valid.statusCode(), name + " → " + valid.body());
+            assertFalse(json(valid).has("errorCode"), valid.body());
+            assertFalse(json(corruptAnswer).has("errorId"), "a client fault has no error id: " + corruptAnswer.body());
+        }
+    }
+
+    @Test
+    void aModelThatThrowsIsA500WithAnErrorIdAndTheServerGoesOnServing() throws Exception {
+        start(ServerLimits.DEFAULTS.withMaxConcurrentInferences(1), 0, crop -> {
+            double red = ServeFixtures.redness(crop);
+            if (red > 0.9) {
+                throw new IllegalStateException("model fault (test)");
+            }
+            if (red > 0.4) {
+                throw new OutOfMemoryError("native allocation failed (test)");
+            }
+            return red;
+        });
+        for (Color color : List.of(Color.RED, new Color(128, 0, 0))) { // RuntimeException, then OutOfMemoryError
+            // a name that reads like a client fault changes nothing
+            var failed = post("/v1/recommend?name=too-many-pixels.png", png(color), "image/png", null);
+            assertEquals(500, failed.statusCode(), failed.body());
+            JsonNode body = json(failed);
+            assertEquals("analysis-failed", body.get("errorCode").asText(), failed.body());
+            String id = body.get("errorId").asText();
+            assertEquals(id, UUID.fromString(id).toString(), "a UUID: " + id);
+            assertTrue(body.get("error").asText().contains(id), failed.body());
+            assertFalse(failed.body().contains("(test)"), "no internals in the answer: " + failed.body());
+            var profile = post("/v1/profiles/p1/images?name=x.png", png(color), "image/png", null);
+            assertEquals(500, profile.statusCode(), profile.body());
+            // the one inference thread survived: the next image is served
+            assertEquals(200, post("/v1/recommend?name=blue.png", png(Color.BLUE), "image/png", null).statusCode());
+        }
+        assertEquals(404, get("/v1/profiles/p1").statusCode(), "a failed image is not stored");
+    }
+
+    private static JsonNode json(HttpResponse<String> response) throws Exception {
+        return ResultJson.mapper().readTree(response.body());
     }
 
     @Test

@@ -68,7 +68,8 @@ class RecommendationRulesTest {
         ImageResult a = analysed("a.jpg", Map.of("beard", 0.6, "eyewear", 0.9, "hat", 0.1));
         ImageResult b = analysed("b.jpg", Map.of("beard", 0.7, "eyewear", 0.1, "hat", 0.1));
         ImageResult c = analysed("c.jpg", Map.of("beard", 0.55, "eyewear", 0.2, "hat", 0.1));
-        ImageResult failed = ImageResult.error("bad.jpg", null, "bad.jpg: not-an-image");
+        ImageResult failed = ImageResult.error("bad.jpg", null, ImageErrorCode.NOT_AN_IMAGE,
+                "bad.jpg: not-an-image");
         ProfileResult profile = RecommendationRules.forProfile("p", List.of(a, b, c, failed), LABELS);
         assertEquals("beard", profile.recommendation().product());
         assertEquals("b.jpg", profile.recommendation().image());

@@ -84,7 +84,8 @@ class ProfileStoreTest {
     void refusesPathLikeProfileIdsAndErrorResults() throws Exception {
         try (ProfileStore store = ProfileStore.open(dir.resolve("p.db"))) {
             assertThrows(IllegalArgumentException.class, () -> store.add("../etc", image("a.jpg", 0.9, 0.1)));
-            assertThrows(IllegalArgumentException.class, () -> store.add("ok", ImageResult.error("x", null, "bad")));
+            assertThrows(IllegalArgumentException.class, () -> store.add("ok",
+                    ImageResult.error("x", null, io.img2rec.serve.rules.ImageErrorCode.CORRUPT_IMAGE, "bad")));
         }
     }
 
