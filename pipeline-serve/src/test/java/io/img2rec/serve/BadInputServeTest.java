@@ -97,9 +97,9 @@ class BadInputServeTest {
                 failed++;
             }
         }
-        assertEquals(14, analysed);
+        assertEquals(15, analysed);
         assertEquals(7, failed);
-        assertEquals(21, loose.get("images").asInt());
+        assertEquals(22, loose.get("images").asInt());
         assertEquals(analysed, loose.get("imagesAnalysed").asInt());
         assertEquals(failed, loose.get("imagesFailed").asInt());
     }
@@ -145,12 +145,12 @@ class BadInputServeTest {
                     sent++;
                 }
             }
-            assertEquals(2 * 20, sent);
-            // 14 valid files: 200 from /recommend, 201 from the profile; 6 bad ones twice: 4 × 400 and 2 × 413 each
-            assertEquals(Map.of(200, 14, 201, 14, 400, 8, 413, 4), statusCounts);
+            assertEquals(2 * 21, sent);
+            // 15 valid files: 200 from /recommend, 201 from the profile; 6 bad ones twice: 4 × 400 and 2 × 413 each
+            assertEquals(Map.of(200, 15, 201, 15, 400, 8, 413, 4), statusCounts);
             var state = store.state("corpus").orElseThrow();
-            assertEquals(14, state.imagesSeen(), "every valid upload stored once, no invalid one");
-            assertEquals(14, state.imagesAnalysed());
+            assertEquals(15, state.imagesSeen(), "every valid upload stored once, no invalid one");
+            assertEquals(15, state.imagesAnalysed());
         }
     }
 }
