@@ -20,7 +20,7 @@ public record PipelineConfig(String name, long seed, List<String> labels, DataCo
     private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
 
     public PipelineConfig {
-        ConfigChecks.notNull("name", name);
+        ConfigKeys.NAME.check(name);
         if (!SAFE_NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("name = '" + name
                     + "' is not allowed: use 1-64 letters, digits, '_', '.', '-' (it becomes part of a folder name)");
@@ -48,13 +48,11 @@ public record PipelineConfig(String name, long seed, List<String> labels, DataCo
         ConfigChecks.notNull("train", train);
         ConfigChecks.notNull("augment", augment);
         ConfigChecks.notNull("cache", cache);
-        ConfigChecks.notNull("runs_dir", runsDir);
+        ConfigKeys.RUNS_DIR.check(runsDir);
     }
 
-    /** The original recipe for one base, on the bundled sample dataset. */
+    /** The original recipe for one base, on the bundled sample dataset: every key's declared default ({@link ConfigKeys}). */
     public static PipelineConfig defaults(Backbone backbone) {
-        return new PipelineConfig(backbone.configName(), 42L, List.of("hat", "beard", "eyewear"), DataConfig.defaults(),
-                ModelConfig.defaults(backbone), TrainConfig.defaults(), AugmentConfig.defaults(),
-                CacheConfig.defaults(), Path.of("runs"));
+        return ConfigLoader.defaults(backbone);
     }
 }
