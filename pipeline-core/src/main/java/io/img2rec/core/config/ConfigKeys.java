@@ -69,7 +69,7 @@ public final class ConfigKeys {
             b -> ScanOptions.DEFAULT_MIN_SIDE, c -> c.data().minSide(), "images with a smaller side are rejected");
     static final ConfigKey<Integer> DATA_THREADS = execution("data.threads", ConfigType.integer(1, 256),
             b -> Math.max(1, Runtime.getRuntime().availableProcessors()), c -> c.data().threads(),
-            "scanner threads (default: this machine's processors; not part of the config hash)");
+            "scanner threads (default: this machine's processors)");
 
     // ---- model
     static final ConfigKey<Backbone> MODEL_ARCHITECTURE = key("model.architecture",
@@ -176,7 +176,7 @@ public final class ConfigKeys {
     // ---- cache
     static final ConfigKey<Long> CACHE_RAM_BUDGET_MB = execution("cache.ram_budget_mb",
             ConfigType.longInteger(0, 1_000_000), b -> 2048L, c -> c.cache().ramBudgetMb(),
-            "frozen-layer activations beyond this many MB spill to disk in the run folder (not part of the config hash)");
+            "frozen-layer activations beyond this many MB spill to disk in the run folder");
 
     private static final List<ConfigKey<?>> ALL = List.copyOf(REGISTRY.values());
     private static final Set<String> SECTIONS = sectionsOf(ALL);
@@ -318,7 +318,7 @@ public final class ConfigKeys {
         StringBuilder out = new StringBuilder("# img2rec config keys and their defaults for ")
                 .append(backbone.configName()).append(" (ConfigKeys.describe)\n")
                 .append("# Every key can be overridden on the command line by its dotted name, e.g. -Dtrain.epochs=2.\n")
-                .append("# Keys marked 'execution' are settings of the machine, not part of the config hash.\n");
+                .append("# Keys marked 'execution' say where and how a run executes; they are not part of the config hash.\n");
         List<String> open = new ArrayList<>();
         for (ConfigKey<?> key : ALL) {
             List<String> section = key.section().isEmpty() ? List.of() : List.of(key.section().split("\\."));
