@@ -186,7 +186,7 @@ public final class ConfigKeys {
             "classworlds", "guice", "library", "jansi", "native", "stdout", "stderr", "awt", "http", "https", "ftp",
             "socksproxyhost", "socksproxyport", "jna", "jnidispatch", "javacpp", "nd4j", "dl4j", "org.bytedeco",
             "logback", "slf4j", "picocli", "img2rec", "env", "project", "settings", "junit", "idea", "intellij",
-            "kotlin", "jline", "netty", "log4j", "jboss", "config", "resume", "run", "weights");
+            "kotlin", "jline", "netty", "log4j", "jboss", "config", "resume", "run", "out");
 
     private ConfigKeys() {
     }

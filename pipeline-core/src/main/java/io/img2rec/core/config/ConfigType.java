@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -53,8 +54,15 @@ abstract class ConfigType<T> {
         if (yaml instanceof List<?> list) {
             return list.stream().map(ConfigType::flow).collect(Collectors.joining(", ", "[", "]"));
         }
+        if (yaml instanceof String text && !PLAIN_TEXT.matcher(text).matches()) {
+            return "'" + text.replace("'", "''") + "'";
+        }
         return String.valueOf(yaml);
     }
+
+    /** Text that YAML reads back as the same text without quotes (no number, boolean, null or flow syntax). */
+    private static final Pattern PLAIN_TEXT = Pattern.compile(
+            "(?!(?i:true|false|yes|no|on|off|null|~)$)(?![-+.]?[0-9])[A-Za-z0-9_./-]+");
 
     static ConfigType<Integer> integer(int min, int max) {
         return new ConfigType<>() {

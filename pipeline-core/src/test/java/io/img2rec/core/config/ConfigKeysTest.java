@@ -274,6 +274,15 @@ class ConfigKeysTest {
     }
 
     @Test
+    void textThatYamlWouldMisreadIsQuotedInTheListing() {
+        assertEquals("datasets/sample", ConfigType.flow("datasets/sample"));
+        assertEquals("'yes'", ConfigType.flow("yes"));
+        assertEquals("'1e3'", ConfigType.flow("1e3"));
+        assertEquals("'a: b'", ConfigType.flow("a: b"));
+        assertEquals("[none, 'it''s']", ConfigType.flow(List.of("none", "it's")));
+    }
+
+    @Test
     void editDistanceCountsASwapAsOneStep() {
         assertEquals(1, EditDistance.between("trian", "train"));
         assertEquals(1, EditDistance.between("dta", "data"));
