@@ -1,7 +1,5 @@
 package io.img2rec.core.config;
 
-import java.util.Collection;
-
 /**
  * Preconditions of the config records beyond one key's range (which its {@link ConfigKey} checks); messages name
  * the key, the value and what is allowed.
@@ -15,11 +13,5 @@ final class ConfigChecks {
             throw new IllegalArgumentException(key + " is missing");
         }
         return value;
-    }
-
-    static void notEmpty(String key, Collection<?> values) {
-        if (values == null || values.isEmpty()) {
-            throw new IllegalArgumentException(key + " must name at least one entry");
-        }
     }
 }

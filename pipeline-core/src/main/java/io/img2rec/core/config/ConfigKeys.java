@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * Every config key, declared once: name, type with its allowed range or choices, default, one line of
@@ -37,13 +38,16 @@ public final class ConfigKeys {
     static final ConfigType<Double> LEARNING_RATE = ConfigType.number(1e-12, 10.0);
     static final ConfigType<Double> MOMENTUM = ConfigType.number(0.0, 0.9999);
     static final ConfigType<Double> FRACTION = ConfigType.number(0.0, 1.0);
+    /** A name that becomes a folder name (a run folder, a label folder). */
+    private static final Pattern FOLDER_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+    private static final String FOLDER_NAME_ALLOWED = "1-64 letters, digits, '_', '.', '-', starting with a letter or digit";
 
     // ---- top level
-    static final ConfigKey<String> NAME = key("name", ConfigType.text("1-64 letters, digits, '_', '.', '-'"),
+    static final ConfigKey<String> NAME = key("name", ConfigType.text(FOLDER_NAME_ALLOWED, FOLDER_NAME),
             Backbone::configName, PipelineConfig::name, "short name used in run folder names (default: the architecture)");
     static final ConfigKey<Long> SEED = key("seed", ConfigType.longInteger(Long.MIN_VALUE, Long.MAX_VALUE), b -> 42L,
             PipelineConfig::seed, "one seed for split, initialisation, dropout, augmentation and shuffling");
-    static final ConfigKey<List<String>> LABELS = key("labels", ConfigType.names(),
+    static final ConfigKey<List<String>> LABELS = key("labels", ConfigType.names(1, FOLDER_NAME, FOLDER_NAME_ALLOWED),
             b -> List.of("hat", "beard", "eyewear"), PipelineConfig::labels,
             "label names, in order; one sub-folder of data.root per label");
     static final ConfigKey<Path> RUNS_DIR = execution("runs_dir", ConfigType.path("a folder"), b -> Path.of("runs"),
@@ -53,7 +57,8 @@ public final class ConfigKeys {
     static final ConfigKey<Path> DATA_ROOT = execution("data.root", ConfigType.path("a folder with one sub-folder per label"),
             b -> Path.of("datasets/sample"), c -> c.data().root(),
             "dataset folder; relative paths are resolved against the project root (identified by the manifest hash)");
-    static final ConfigKey<List<String>> DATA_BACKGROUND_FOLDERS = key("data.background_folders", ConfigType.names(),
+    static final ConfigKey<List<String>> DATA_BACKGROUND_FOLDERS = key("data.background_folders",
+            ConfigType.names(0, FOLDER_NAME, FOLDER_NAME_ALLOWED),
             b -> ScanOptions.DEFAULT_BACKGROUND_FOLDERS, c -> c.data().backgroundFolders(),
             "sub-folders whose images carry no label (negatives for every label)");
     static final ConfigKey<Double> DATA_SPLIT_TRAIN = key("data.split.train", FRACTION, b -> 0.70,

@@ -144,6 +144,11 @@ abstract class ConfigType<T> {
 
     /** Non-blank text; {@code allowed} says what the text means. */
     static ConfigType<String> text(String allowed) {
+        return text(allowed, null);
+    }
+
+    /** Text matching {@code pattern} (when not null); {@code allowed} says so in words. */
+    static ConfigType<String> text(String allowed, Pattern pattern) {
         return new ConfigType<>() {
             @Override
             String allowed() {
@@ -157,7 +162,7 @@ abstract class ConfigType<T> {
 
             @Override
             boolean accepts(String value) {
-                return !value.isBlank();
+                return !value.isBlank() && (pattern == null || pattern.matcher(value).matches());
             }
         };
     }
@@ -188,12 +193,16 @@ abstract class ConfigType<T> {
         };
     }
 
-    /** A list of names; a single text {@code a,b} (as a {@code -D} override arrives) is split at commas. */
-    static ConfigType<List<String>> names() {
+    /**
+     * A list of at least {@code minSize} names, each matching {@code pattern} ({@code allowedName} says how in words);
+     * a single text {@code a,b} (as a {@code -D} override arrives) is split at commas.
+     */
+    static ConfigType<List<String>> names(int minSize, Pattern pattern, String allowedName) {
         return new ConfigType<>() {
             @Override
             String allowed() {
-                return "a list of non-empty names such as [hat, beard, eyewear]";
+                return "a list" + (minSize > 0 ? " of at least " + minSize : "") + " such as [hat, beard, eyewear], each "
+                        + allowedName;
             }
 
             @Override
@@ -216,7 +225,7 @@ abstract class ConfigType<T> {
 
             @Override
             boolean accepts(List<String> value) {
-                return value.stream().allMatch(s -> s != null && !s.isBlank());
+                return value.size() >= minSize && value.stream().allMatch(s -> s != null && pattern.matcher(s).matches());
             }
         };
     }

@@ -274,6 +274,19 @@ class ConfigKeysTest {
     }
 
     @Test
+    void namesThatBecomeFolderNamesAreCheckedByTheirDeclaration() {
+        var e = assertThrows(ConfigException.class,
+                () -> ConfigLoader.parse("name: 'my run'\nlabels: []\n", "x.yaml", Map.of()));
+        assertEquals(2, e.problems().size(), e.getMessage());
+        assertTrue(e.getMessage().contains("name = 'my run' is not allowed: 1-64 letters, digits"), e.getMessage());
+        assertTrue(e.getMessage().contains("labels = [] is not allowed: a list of at least 1"), e.getMessage());
+        var code = assertThrows(IllegalArgumentException.class, () -> new PipelineConfig("ok", 1, List.of("a/b"),
+                DataConfig.defaults(), ModelConfig.defaults(Backbone.VGG16), TrainConfig.defaults(),
+                AugmentConfig.defaults(), CacheConfig.defaults(), Path.of("runs")));
+        assertTrue(code.getMessage().startsWith("labels = [a/b] is not allowed"), code.getMessage());
+    }
+
+    @Test
     void textThatYamlWouldMisreadIsQuotedInTheListing() {
         assertEquals("datasets/sample", ConfigType.flow("datasets/sample"));
         assertEquals("'yes'", ConfigType.flow("yes"));
