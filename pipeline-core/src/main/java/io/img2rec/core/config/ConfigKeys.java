@@ -40,11 +40,13 @@ public final class ConfigKeys {
     static final ConfigType<Double> FRACTION = ConfigType.number(0.0, 1.0);
     /** A name that becomes a folder name (a run folder, a label folder). */
     private static final Pattern FOLDER_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
-    private static final String FOLDER_NAME_ALLOWED = "1-64 letters, digits, '_', '.', '-', starting with a letter or digit";
+    private static final String FOLDER_NAME_ALLOWED =
+            "1-64 letters, digits, '_', '.', '-', starting with a letter or digit";
 
     // ---- top level
     static final ConfigKey<String> NAME = key("name", ConfigType.text(FOLDER_NAME_ALLOWED, FOLDER_NAME),
-            Backbone::configName, PipelineConfig::name, "short name used in run folder names (default: the architecture)");
+            Backbone::configName, PipelineConfig::name,
+            "short name used in run folder names (default: the architecture)");
     static final ConfigKey<Long> SEED = key("seed", ConfigType.longInteger(Long.MIN_VALUE, Long.MAX_VALUE), b -> 42L,
             PipelineConfig::seed, "one seed for split, initialisation, dropout, augmentation and shuffling");
     static final ConfigKey<List<String>> LABELS = key("labels", ConfigType.names(1, FOLDER_NAME, FOLDER_NAME_ALLOWED),
@@ -54,7 +56,8 @@ public final class ConfigKeys {
             PipelineConfig::runsDir, "run folders are created here: runs/<yyyyMMdd-HHmmss>-<name>/");
 
     // ---- data
-    static final ConfigKey<Path> DATA_ROOT = execution("data.root", ConfigType.path("a folder with one sub-folder per label"),
+    static final ConfigKey<Path> DATA_ROOT = execution("data.root",
+            ConfigType.path("a folder with one sub-folder per label"),
             b -> Path.of("datasets/sample"), c -> c.data().root(),
             "dataset folder; relative paths are resolved against the project root (identified by the manifest hash)");
     static final ConfigKey<List<String>> DATA_BACKGROUND_FOLDERS = key("data.background_folders",
@@ -104,7 +107,8 @@ public final class ConfigKeys {
     static final ConfigKey<Integer> MODEL_TOP_DENSE_UNITS = key("model.top.dense_units", ConfigType.integer(1, 65_536),
             recipe(256, 512, 32), c -> c.model().top().denseUnits(), "units of the top's hidden ReLU layer");
     static final ConfigKey<Double> MODEL_TOP_DROPOUT = key("model.top.dropout", ConfigType.number(0.0, 0.95),
-            recipe(0.5, 0.25, 0.25), c -> c.model().top().dropout(), "fraction of activations dropped (Keras semantics)");
+            recipe(0.5, 0.25, 0.25), c -> c.model().top().dropout(),
+            "fraction of activations dropped (Keras semantics)");
     static final ConfigKey<String> MODEL_WEIGHTS = key("model.weights",
             ConfigType.text("imagenet, random or a path to a weights file"), recipe("imagenet", "imagenet", "random"),
             c -> c.model().weights(), "where the base's starting weights come from");
@@ -161,7 +165,8 @@ public final class ConfigKeys {
     static final ConfigKey<Integer> AUGMENT_COPIES = key("augment.copies", ConfigType.integer(1, 1000), b -> 4,
             c -> c.augment().copies(), "augmented copies per training image, computed once through the frozen layers");
     static final ConfigKey<ConfigType.Interval> AUGMENT_ZOOM = key("augment.zoom", ConfigType.interval(0.05, 20.0, true),
-            b -> new ConfigType.Interval(0.8, 1.7), c -> new ConfigType.Interval(c.augment().zoomMin(), c.augment().zoomMax()),
+            b -> new ConfigType.Interval(0.8, 1.7),
+            c -> new ConfigType.Interval(c.augment().zoomMin(), c.augment().zoomMax()),
             "zoom factors, x and y drawn independently; above 1 zooms out");
     static final ConfigKey<Double> AUGMENT_SHEAR = key("augment.shear", ConfigType.number(0.0, 89.0), b -> 0.2,
             c -> c.augment().shearDegrees(), "shear range in degrees (Keras 2.2 takes degrees)");
@@ -323,7 +328,8 @@ public final class ConfigKeys {
         StringBuilder out = new StringBuilder("# img2rec config keys and their defaults for ")
                 .append(backbone.configName()).append(" (ConfigKeys.describe)\n")
                 .append("# Every key can be overridden on the command line by its dotted name, e.g. -Dtrain.epochs=2.\n")
-                .append("# Keys marked 'execution' say where and how a run executes; they are not part of the config hash.\n");
+                .append("# Keys marked 'execution' say where and how a run executes; they are not part of the config")
+                .append(" hash.\n");
         List<String> open = new ArrayList<>();
         for (ConfigKey<?> key : ALL) {
             List<String> section = key.section().isEmpty() ? List.of() : List.of(key.section().split("\\."));

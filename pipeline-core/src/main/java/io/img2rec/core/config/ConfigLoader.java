@@ -64,8 +64,8 @@ public final class ConfigLoader {
             } else if (tree.isObject()) {
                 root = (ObjectNode) tree;
             } else {
-                throw new ConfigException(source, List.of("the top level must be keys such as 'model:' and 'train:', found "
-                        + tree.getNodeType().toString().toLowerCase()));
+                throw new ConfigException(source, List.of("the top level must be keys such as 'model:' and 'train:', "
+                        + "found " + tree.getNodeType().toString().toLowerCase()));
             }
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
@@ -104,8 +104,8 @@ public final class ConfigLoader {
         var problems = new Problems();
         PipelineConfig config = build(new Values(backbone), Map.of(), problems);
         if (!problems.isEmpty()) {
-            throw new IllegalStateException("the declared defaults of " + backbone.configName() + " are not a valid config: "
-                    + problems.texts());
+            throw new IllegalStateException("the declared defaults of " + backbone.configName()
+                    + " are not a valid config: " + problems.texts());
         }
         return config;
     }
@@ -158,7 +158,8 @@ public final class ConfigLoader {
                     flatten((ObjectNode) value, path, override, into, problems);
                 } else {
                     problems.add(path + " = " + render(value) + given.from()
-                            + " is not allowed: a section of keys (key: value lines indented below it)", override != null);
+                            + " is not allowed: a section of keys (key: value lines indented below it)",
+                            override != null);
                 }
             } else {
                 unknown(path, given, problems);
@@ -307,7 +308,8 @@ public final class ConfigLoader {
                 return factory.get();
             } catch (IllegalArgumentException e) {
                 List<String> overrides = fromCommandLine.entrySet().stream()
-                        .filter(en -> section.isEmpty() ? !en.getKey().contains(".") : en.getKey().startsWith(section + "."))
+                        .filter(en -> section.isEmpty() ? !en.getKey().contains(".")
+                                : en.getKey().startsWith(section + "."))
                         .map(en -> en.getValue().override()).toList();
                 problems.add(e.getMessage() + (overrides.isEmpty() ? ""
                         : " (with " + String.join(", ", overrides) + " from the command line)"), !overrides.isEmpty());

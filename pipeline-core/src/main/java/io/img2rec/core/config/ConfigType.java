@@ -201,8 +201,8 @@ abstract class ConfigType<T> {
         return new ConfigType<>() {
             @Override
             String allowed() {
-                return "a list" + (minSize > 0 ? " of at least " + minSize : "") + " such as [hat, beard, eyewear], each "
-                        + allowedName;
+                return "a list" + (minSize > 0 ? " of at least " + minSize : "")
+                        + " such as [hat, beard, eyewear], each " + allowedName;
             }
 
             @Override
@@ -225,7 +225,8 @@ abstract class ConfigType<T> {
 
             @Override
             boolean accepts(List<String> value) {
-                return value.size() >= minSize && value.stream().allMatch(s -> s != null && pattern.matcher(s).matches());
+                return value.size() >= minSize
+                        && value.stream().allMatch(s -> s != null && pattern.matcher(s).matches());
             }
         };
     }
@@ -235,7 +236,8 @@ abstract class ConfigType<T> {
         return new ConfigType<>() {
             @Override
             String allowed() {
-                return "one of " + Arrays.stream(type.getEnumConstants()).map(configName).collect(Collectors.joining(", "));
+                return "one of " + Arrays.stream(type.getEnumConstants()).map(configName)
+                        .collect(Collectors.joining(", "));
             }
 
             @Override
