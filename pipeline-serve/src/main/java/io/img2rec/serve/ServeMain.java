@@ -93,8 +93,9 @@ public final class ServeMain {
                 + "(default ${DEFAULT-VALUE})")
         RecommenderOptions.FaceMode faces;
 
-        @Option(names = "--min-crop-side", defaultValue = "150", description = "skip faces whose expanded crop has a "
-                + "side <= this many pixels (default ${DEFAULT-VALUE}; 0 keeps all)")
+        @Option(names = "--min-crop-side", defaultValue = "" + io.img2rec.serve.face.FaceCrop.DEFAULT_MIN_SIDE,
+                description = "skip faces whose expanded crop has a side <= this many pixels "
+                        + "(default ${DEFAULT-VALUE}; 0 keeps all)")
         int minCropSide;
 
         @Option(names = "--weight", description = "architecture weight in the average, e.g. --weight vgg16=2")
@@ -104,12 +105,12 @@ public final class ServeMain {
                 + "dlib-like boxes (default 0.91,0,0.11, measured for the Haar detector; 1,0,0 keeps the boxes)")
         List<Double> calibration;
 
-        @Option(names = "--batch-size", defaultValue = "16", description = "most crops scored together in a folder "
-                + "(default ${DEFAULT-VALUE})")
+        @Option(names = "--batch-size", defaultValue = "" + RecommenderOptions.DEFAULT_BATCH_SIZE,
+                description = "most crops scored together in a folder (default ${DEFAULT-VALUE})")
         int batchSize;
 
-        @Option(names = "--max-pixels", defaultValue = "40000000", description = "refuse images whose header claims "
-                + "more pixels (default ${DEFAULT-VALUE})")
+        @Option(names = "--max-pixels", defaultValue = "" + RecommenderOptions.DEFAULT_MAX_PIXELS,
+                description = "refuse images whose header claims more pixels (default ${DEFAULT-VALUE})")
         long maxPixels;
 
         Recommender build() throws ModelLoadException {

@@ -15,20 +15,17 @@ public record AugmentConfig(boolean enabled, int copies, double zoomMin, double 
                             double brightnessMin, double brightnessMax, double rotationDegrees, double widthShift,
                             double heightShift, boolean horizontalFlip) {
     public AugmentConfig {
-        ConfigChecks.inRange("augment.copies", copies, 1, 1000);
-        ConfigChecks.inRange("augment.zoom", zoomMin, 0.05, 20.0);
-        ConfigChecks.inRange("augment.zoom", zoomMax, 0.05, 20.0);
-        ConfigChecks.rangeOrdered("augment.zoom", zoomMin, zoomMax);
-        ConfigChecks.inRange("augment.shear", shearDegrees, 0.0, 89.0);
-        ConfigChecks.inRange("augment.brightness", brightnessMin, 0.0, 10.0);
-        ConfigChecks.inRange("augment.brightness", brightnessMax, 0.0, 10.0);
-        ConfigChecks.rangeOrdered("augment.brightness", brightnessMin, brightnessMax);
-        ConfigChecks.inRange("augment.rotation", rotationDegrees, 0.0, 180.0);
-        ConfigChecks.inRange("augment.width_shift", widthShift, 0.0, 1.0);
-        ConfigChecks.inRange("augment.height_shift", heightShift, 0.0, 1.0);
+        ConfigKeys.AUGMENT_COPIES.check(copies);
+        ConfigKeys.AUGMENT_ZOOM.check(new ConfigType.Interval(zoomMin, zoomMax));
+        ConfigKeys.AUGMENT_SHEAR.check(shearDegrees);
+        ConfigKeys.AUGMENT_BRIGHTNESS.check(new ConfigType.Interval(brightnessMin, brightnessMax));
+        ConfigKeys.AUGMENT_ROTATION.check(rotationDegrees);
+        ConfigKeys.AUGMENT_WIDTH_SHIFT.check(widthShift);
+        ConfigKeys.AUGMENT_HEIGHT_SHIFT.check(heightShift);
     }
 
+    /** The declared defaults ({@link ConfigKeys}). */
     public static AugmentConfig defaults() {
-        return new AugmentConfig(true, 4, 0.8, 1.7, 0.2, 0.5, 1.5, 40.0, 0.2, 0.2, true);
+        return PipelineConfig.defaults(io.img2rec.core.model.Backbone.VGG16).augment();
     }
 }

@@ -7,10 +7,11 @@ package io.img2rec.core.config;
  */
 public record CacheConfig(long ramBudgetMb) {
     public CacheConfig {
-        ConfigChecks.inRange("cache.ram_budget_mb", ramBudgetMb, 0, 1_000_000);
+        ConfigKeys.CACHE_RAM_BUDGET_MB.check(ramBudgetMb);
     }
 
+    /** The declared defaults ({@link ConfigKeys}). */
     public static CacheConfig defaults() {
-        return new CacheConfig(2048);
+        return PipelineConfig.defaults(io.img2rec.core.model.Backbone.VGG16).cache();
     }
 }

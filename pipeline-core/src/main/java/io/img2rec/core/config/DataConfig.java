@@ -11,21 +11,23 @@ import java.util.List;
  * @param split             split fractions
  * @param maxPixels         images above this many pixels (read from the header) are rejected
  * @param minSide           images with a side below this are rejected
- * @param threads           scanner threads
+ * @param threads           scanner threads: an execution setting, written to a run's config.yaml but not part of
+ *                          the config hash
  */
 public record DataConfig(Path root, List<String> backgroundFolders, SplitConfig split, long maxPixels, int minSide,
                          int threads) {
     public DataConfig {
-        ConfigChecks.notNull("data.root", root);
-        backgroundFolders = List.copyOf(ConfigChecks.notNull("data.background_folders", backgroundFolders));
+        ConfigKeys.DATA_ROOT.check(root);
+        backgroundFolders = ConfigKeys.DATA_BACKGROUND_FOLDERS.check(List.copyOf(
+                ConfigChecks.notNull("data.background_folders", backgroundFolders)));
         ConfigChecks.notNull("data.split", split);
-        ConfigChecks.inRange("data.max_pixels", maxPixels, 1, 1_000_000_000L);
-        ConfigChecks.inRange("data.min_side", minSide, 1, 100_000);
-        ConfigChecks.inRange("data.threads", threads, 1, 256);
+        ConfigKeys.DATA_MAX_PIXELS.check(maxPixels);
+        ConfigKeys.DATA_MIN_SIDE.check(minSide);
+        ConfigKeys.DATA_THREADS.check(threads);
     }
 
+    /** The declared defaults ({@link ConfigKeys}); {@code threads} is this machine's processor count. */
     public static DataConfig defaults() {
-        return new DataConfig(Path.of("datasets/sample"), List.of("none"), SplitConfig.defaults(), 40_000_000L, 32,
-                Math.max(1, Runtime.getRuntime().availableProcessors()));
+        return PipelineConfig.defaults(io.img2rec.core.model.Backbone.VGG16).data();
     }
 }

@@ -18,19 +18,16 @@ public record ModelConfig(Backbone architecture, int inputSize, PixelPreprocessi
                           ResizeInterpolation resize, TensorLayout dataFormat, Heads heads, TopModelConfig top,
                           String weights, WeightsFallback weightsFallback, int unfrozenLayers) {
     public ModelConfig {
-        ConfigChecks.notNull("model.architecture", architecture);
-        ConfigChecks.inRange("model.input_size", inputSize, 16, 1024);
-        ConfigChecks.notNull("model.preprocessing", preprocessing);
-        ConfigChecks.notNull("model.resize", resize);
-        ConfigChecks.notNull("model.data_format", dataFormat);
-        ConfigChecks.notNull("model.heads", heads);
+        ConfigKeys.MODEL_ARCHITECTURE.check(architecture);
+        ConfigKeys.MODEL_INPUT_SIZE.check(inputSize);
+        ConfigKeys.MODEL_PREPROCESSING.check(preprocessing);
+        ConfigKeys.MODEL_RESIZE.check(resize);
+        ConfigKeys.MODEL_DATA_FORMAT.check(dataFormat);
+        ConfigKeys.MODEL_HEADS.check(heads);
         ConfigChecks.notNull("model.top", top);
-        ConfigChecks.notNull("model.weights", weights);
-        if (weights.isBlank()) {
-            throw new IllegalArgumentException("model.weights is empty: allowed imagenet, random or a path to a weights file");
-        }
-        ConfigChecks.notNull("model.weights_fallback", weightsFallback);
-        ConfigChecks.inRange("model.unfrozen_layers", unfrozenLayers, 1, 1000);
+        ConfigKeys.MODEL_WEIGHTS.check(weights);
+        ConfigKeys.MODEL_WEIGHTS_FALLBACK.check(weightsFallback);
+        ConfigKeys.MODEL_UNFROZEN_LAYERS.check(unfrozenLayers);
     }
 
     /** DL4J's {@code dropOut(p)} takes the probability of keeping: Keras Dropout 0.5 → 0.5, 0.25 → 0.75. */
@@ -46,20 +43,9 @@ public record ModelConfig(Backbone architecture, int inputSize, PixelPreprocessi
         return weights.equalsIgnoreCase("random");
     }
 
-    /** The original recipe for a base. */
+    /** The original recipe for a base: the declared defaults ({@link ConfigKeys}). */
     public static ModelConfig defaults(Backbone backbone) {
-        return switch (backbone) {
-            case VGG16 -> new ModelConfig(backbone, 150, PixelPreprocessing.BGR_RESCALE, ResizeInterpolation.NEAREST,
-                    TensorLayout.NCHW, Heads.PER_LABEL, new TopModelConfig(TopModelConfig.Pooling.FLATTEN, 256, 0.5),
-                    "imagenet", WeightsFallback.NONE, 5);
-            case RESNET50 -> new ModelConfig(backbone, 224, PixelPreprocessing.CAFFE, ResizeInterpolation.NEAREST,
-                    TensorLayout.NCHW, Heads.PER_LABEL,
-                    new TopModelConfig(TopModelConfig.Pooling.GLOBAL_AVERAGE, 512, 0.25),
-                    "imagenet", WeightsFallback.NONE, 5);
-            case TINY_CNN -> new ModelConfig(backbone, 32, PixelPreprocessing.BGR_RESCALE, ResizeInterpolation.NEAREST,
-                    TensorLayout.NHWC, Heads.PER_LABEL, new TopModelConfig(TopModelConfig.Pooling.GLOBAL_AVERAGE, 32, 0.25),
-                    "random", WeightsFallback.NONE, 3);
-        };
+        return PipelineConfig.defaults(backbone).model();
     }
 
     /** One binary model per label (the original's one-vs-rest) or one model with a sigmoid per label. */

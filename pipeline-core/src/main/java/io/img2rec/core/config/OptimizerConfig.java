@@ -9,11 +9,12 @@ import java.util.Locale;
  */
 public record OptimizerConfig(Kind kind, double learningRate, double momentum) {
     public OptimizerConfig {
-        ConfigChecks.notNull("optimizer", kind);
-        ConfigChecks.inRange("learning_rate", learningRate, 1e-12, 10.0);
-        ConfigChecks.inRange("momentum", momentum, 0.0, 0.9999);
+        ConfigKeys.OPTIMIZER.check("optimizer", kind);
+        ConfigKeys.LEARNING_RATE.check("learning_rate", learningRate);
+        ConfigKeys.MOMENTUM.check("momentum", momentum);
     }
 
+    /** The optimisers a phase can use, named in YAML by {@link #configName()}. */
     public enum Kind {
         /** Adam (Keras defaults: beta1 0.9, beta2 0.999, epsilon 1e-7 in Keras 2.2's K.epsilon()). */
         ADAM,

@@ -5,7 +5,6 @@ import io.img2rec.core.model.Backbone;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * Everything one run needs. Immutable; built by {@link ConfigLoader} from YAML or by code.
@@ -17,22 +16,11 @@ import java.util.regex.Pattern;
  */
 public record PipelineConfig(String name, long seed, List<String> labels, DataConfig data, ModelConfig model,
                              TrainConfig train, AugmentConfig augment, CacheConfig cache, Path runsDir) {
-    private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
-
     public PipelineConfig {
-        ConfigChecks.notNull("name", name);
-        if (!SAFE_NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("name = '" + name
-                    + "' is not allowed: use 1-64 letters, digits, '_', '.', '-' (it becomes part of a folder name)");
-        }
-        ConfigChecks.notEmpty("labels", labels);
-        labels = List.copyOf(labels);
+        ConfigKeys.NAME.check(name);
+        labels = ConfigKeys.LABELS.check(List.copyOf(ConfigChecks.notNull("labels", labels)));
         var seen = new HashSet<String>();
         for (String label : labels) {
-            if (!SAFE_NAME.matcher(label).matches()) {
-                throw new IllegalArgumentException("labels: '" + label
-                        + "' is not allowed: use 1-64 letters, digits, '_', '.', '-' (it is a folder name)");
-            }
             if (!seen.add(label)) {
                 throw new IllegalArgumentException("labels: '" + label + "' is listed twice");
             }
@@ -48,13 +36,11 @@ public record PipelineConfig(String name, long seed, List<String> labels, DataCo
         ConfigChecks.notNull("train", train);
         ConfigChecks.notNull("augment", augment);
         ConfigChecks.notNull("cache", cache);
-        ConfigChecks.notNull("runs_dir", runsDir);
+        ConfigKeys.RUNS_DIR.check(runsDir);
     }
 
-    /** The original recipe for one base, on the bundled sample dataset. */
+    /** The original recipe for one base, on the bundled sample dataset: every key's declared default. */
     public static PipelineConfig defaults(Backbone backbone) {
-        return new PipelineConfig(backbone.configName(), 42L, List.of("hat", "beard", "eyewear"), DataConfig.defaults(),
-                ModelConfig.defaults(backbone), TrainConfig.defaults(), AugmentConfig.defaults(),
-                CacheConfig.defaults(), Path.of("runs"));
+        return ConfigLoader.defaults(backbone);
     }
 }

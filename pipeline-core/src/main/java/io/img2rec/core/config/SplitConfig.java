@@ -3,9 +3,9 @@ package io.img2rec.core.config;
 /** Fractions of images in the train / validation / test splits (sum 1). */
 public record SplitConfig(double train, double validation, double test) {
     public SplitConfig {
-        ConfigChecks.inRange("data.split.train", train, 0.0, 1.0);
-        ConfigChecks.inRange("data.split.validation", validation, 0.0, 1.0);
-        ConfigChecks.inRange("data.split.test", test, 0.0, 1.0);
+        ConfigKeys.DATA_SPLIT_TRAIN.check(train);
+        ConfigKeys.DATA_SPLIT_VALIDATION.check(validation);
+        ConfigKeys.DATA_SPLIT_TEST.check(test);
         double sum = train + validation + test;
         if (Math.abs(sum - 1.0) > 1e-9) {
             throw new IllegalArgumentException("data.split: train + validation + test = " + sum + ", must be 1");
@@ -21,7 +21,8 @@ public record SplitConfig(double train, double validation, double test) {
         return new io.img2rec.core.split.SplitRatios(train, validation, test);
     }
 
+    /** The declared defaults ({@link ConfigKeys}). */
     public static SplitConfig defaults() {
-        return new SplitConfig(0.70, 0.15, 0.15);
+        return PipelineConfig.defaults(io.img2rec.core.model.Backbone.VGG16).data().split();
     }
 }

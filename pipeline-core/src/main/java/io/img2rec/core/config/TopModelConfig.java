@@ -12,9 +12,9 @@ import java.util.Locale;
  */
 public record TopModelConfig(Pooling pooling, int denseUnits, double dropout) {
     public TopModelConfig {
-        ConfigChecks.notNull("model.top.pooling", pooling);
-        ConfigChecks.inRange("model.top.dense_units", denseUnits, 1, 65_536);
-        ConfigChecks.inRange("model.top.dropout", dropout, 0.0, 0.95);
+        ConfigKeys.MODEL_TOP_POOLING.check(pooling);
+        ConfigKeys.MODEL_TOP_DENSE_UNITS.check(denseUnits);
+        ConfigKeys.MODEL_TOP_DROPOUT.check(dropout);
     }
 
     /** DL4J's retain probability for this dropout. */
@@ -22,6 +22,7 @@ public record TopModelConfig(Pooling pooling, int denseUnits, double dropout) {
         return 1.0 - dropout;
     }
 
+    /** How the base's feature map becomes a vector: Keras {@code Flatten} or {@code GlobalAveragePooling2D}. */
     public enum Pooling {
         FLATTEN, GLOBAL_AVERAGE;
 

@@ -16,19 +16,18 @@ public record TrainConfig(int batchSize, ClassWeights classWeights, CheckpointMe
                           int earlyStoppingPatience, int checkpointIntervalSeconds, PhaseConfig top,
                           PhaseConfig fineTune) {
     public TrainConfig {
-        ConfigChecks.inRange("train.batch_size", batchSize, 1, 4096);
-        ConfigChecks.notNull("train.class_weights", classWeights);
-        ConfigChecks.notNull("train.checkpoint_metric", checkpointMetric);
-        ConfigChecks.inRange("train.early_stopping_patience", earlyStoppingPatience, 0, 100_000);
-        ConfigChecks.inRange("train.checkpoint_interval_seconds", checkpointIntervalSeconds, 0, 86_400);
+        ConfigKeys.TRAIN_BATCH_SIZE.check(batchSize);
+        ConfigKeys.TRAIN_CLASS_WEIGHTS.check(classWeights);
+        ConfigKeys.TRAIN_CHECKPOINT_METRIC.check(checkpointMetric);
+        ConfigKeys.TRAIN_EARLY_STOPPING_PATIENCE.check(earlyStoppingPatience);
+        ConfigKeys.TRAIN_CHECKPOINT_INTERVAL_SECONDS.check(checkpointIntervalSeconds);
         ConfigChecks.notNull("train.top", top);
         ConfigChecks.notNull("train.fine_tune", fineTune);
     }
 
+    /** The declared defaults ({@link ConfigKeys}). */
     public static TrainConfig defaults() {
-        return new TrainConfig(16, ClassWeights.BALANCED, CheckpointMetric.AUC, 0, 60,
-                new PhaseConfig(50, new OptimizerConfig(OptimizerConfig.Kind.ADAM, 1e-3, 0.0)),
-                new PhaseConfig(50, new OptimizerConfig(OptimizerConfig.Kind.SGD_MOMENTUM, 5e-5, 0.9)));
+        return PipelineConfig.defaults(io.img2rec.core.model.Backbone.VGG16).train();
     }
 
     /** {@code balanced}: n / (2 · n_class) per example, as scikit-learn; {@code none}: the original's effective behaviour. */

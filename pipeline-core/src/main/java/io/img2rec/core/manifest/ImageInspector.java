@@ -53,6 +53,13 @@ public final class ImageInspector {
         }
     }
 
+    /**
+     * The default limit on width × height, read from the header before anything is decoded: 40 megapixels, so a
+     * 12 MP phone photo fits three times over and a 30000×30000 decompression bomb does not. The one owner of this
+     * default: scanning ({@link ScanOptions}), the {@code data.max_pixels} config key and serving refer to it.
+     */
+    public static final long DEFAULT_MAX_PIXELS = 40_000_000L;
+
     /** Decoded rasters are kept below about this many pixels by subsampling; the whole stream is still decoded. */
     private static final long DECODE_PIXEL_BUDGET = 4_000_000L;
     private static final int EXIF_PREFIX = 128 * 1024;

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  *
  * @param labels            label names; each is a sub-folder of the dataset root and a column of {@code manifest.csv}
  * @param backgroundFolders sub-folders whose images carry no label (default {@code [none]}); they may be missing
- * @param maxPixels         width × height above which an image is rejected without being decoded (default 40,000,000)
+ * @param maxPixels         width × height above which an image is rejected without being decoded (default {@link ImageInspector#DEFAULT_MAX_PIXELS})
  * @param minSide           shorter side below which an image is rejected (default 32)
  * @param threads           worker threads for header checks, decoding and hashing
  * @param extensions        file extensions (lowercase, no dot) considered as images
@@ -21,7 +21,6 @@ public record ScanOptions(List<String> labels, List<String> backgroundFolders, l
                           int threads, Set<String> extensions) {
 
     public static final List<String> DEFAULT_BACKGROUND_FOLDERS = List.of("none");
-    public static final long DEFAULT_MAX_PIXELS = 40_000_000L;
     public static final int DEFAULT_MIN_SIDE = 32;
     public static final Set<String> DEFAULT_EXTENSIONS = Set.of("jpg", "jpeg", "png", "bmp", "gif");
     /** Column names of {@code manifest.csv} that a label may not take. */
@@ -80,7 +79,7 @@ public record ScanOptions(List<String> labels, List<String> backgroundFolders, l
 
     /** Defaults for everything but the labels; threads = available processors. */
     public static ScanOptions defaults(List<String> labels) {
-        return new ScanOptions(labels, DEFAULT_BACKGROUND_FOLDERS, DEFAULT_MAX_PIXELS, DEFAULT_MIN_SIDE,
+        return new ScanOptions(labels, DEFAULT_BACKGROUND_FOLDERS, ImageInspector.DEFAULT_MAX_PIXELS, DEFAULT_MIN_SIDE,
                 Runtime.getRuntime().availableProcessors(), DEFAULT_EXTENSIONS);
     }
 

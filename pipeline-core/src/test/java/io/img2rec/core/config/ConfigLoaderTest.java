@@ -86,10 +86,11 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void unknownOverrideKeyIsReported() {
+    void unknownOverrideKeyIsReportedAgainstTheCommandLine() {
         var e = assertThrows(ConfigException.class,
                 () -> ConfigLoader.parse("", "x.yaml", Map.of("train.epohcs", "2")));
-        assertTrue(e.getMessage().contains("train.epohcs is not a known key"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("command line: train.epohcs (-Dtrain.epohcs=2) is not a known key "
+                + "(did you mean train.epochs?)"), e.getMessage());
     }
 
     @Test

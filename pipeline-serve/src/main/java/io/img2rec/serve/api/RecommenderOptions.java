@@ -28,11 +28,13 @@ public record RecommenderOptions(FaceMode faces, int minCropSide, BoxCalibration
         WHOLE_IMAGE
     }
 
-    /** 40 megapixels: a 12 MP phone photo fits three times over, a 30000×30000 bomb does not. */
-    public static final long DEFAULT_MAX_PIXELS = 40_000_000L;
+    /** The pixel limit owned by {@link io.img2rec.core.manifest.ImageInspector#DEFAULT_MAX_PIXELS} (40 megapixels). */
+    public static final long DEFAULT_MAX_PIXELS = io.img2rec.core.manifest.ImageInspector.DEFAULT_MAX_PIXELS;
+    /** Most crops scored together when a folder is processed. */
+    public static final int DEFAULT_BATCH_SIZE = 16;
 
     public static final RecommenderOptions DEFAULTS = new RecommenderOptions(FaceMode.FACES, FaceCrop.DEFAULT_MIN_SIDE,
-            BoxCalibration.DLIB_HOG, Map.of(), DEFAULT_MAX_PIXELS, 16);
+            BoxCalibration.DLIB_HOG, Map.of(), DEFAULT_MAX_PIXELS, DEFAULT_BATCH_SIZE);
 
     public RecommenderOptions {
         Objects.requireNonNull(faces, "faces");
