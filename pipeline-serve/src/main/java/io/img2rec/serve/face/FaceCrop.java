@@ -5,14 +5,17 @@ import java.util.Optional;
 /**
  * The original project's crop around a face box, so that a hat above and a beard below stay inside.
  *
- * <p>With {@code h = bottom − top} and {@code w = right − left}:
+ * <p>With {@code h = bottom − top} and {@code w = right − left}, in the original's own floating-point arithmetic
+ * (Python floats are IEEE doubles, and Java's {@code (int)} truncates toward zero as Python's {@code int()} does):
  * <ul>
- *   <li>rows from {@code top − ⌊0.625·h⌋} to {@code bottom + ⌊0.25·h⌋} (end exclusive, as a Python slice);</li>
- *   <li>columns from {@code left − ⌊(1.75·h − w)/2⌋} to {@code right + ⌊(1.75·h − w)/2⌋};</li>
+ *   <li>rows from {@code top − int(1.25·h/2)} to {@code bottom + int(1.25·h/2·0.4)} (end exclusive, as a Python
+ *       slice); for whole h these equal ⌊0.625·h⌋ and ⌊0.25·h⌋;</li>
+ *   <li>columns from {@code left − m} to {@code right + m} with {@code m = int((2.5·h·0.7 − w)/2)}: {@code 2.5·h·0.7}
+ *       lands just below 1.75·h for some heights (72, 136, 144, 264, …), so m is one less there than
+ *       ⌊(1.75·h − w)/2⌋ would give; for a box wider than 1.75·h the margin is negative (truncated toward zero) and
+ *       the crop is narrower than the box, as in the original;</li>
  *   <li>both clamped to the image.</li>
  * </ul>
- * The floors are mathematical floors, as Python's {@code int()} of a positive value and {@code //}: for a box wider
- * than 1.75·h the horizontal margin is negative and the crop is narrower than the box, as in the original.
  *
  * <p>Size filter (fixes one of the original's slips): the original skipped a face when its <em>clamped</em> crop had
  * a side ≤ 150 px, so the same face was kept in the middle of a photo and dropped near its edge. Here the filter is a
@@ -31,9 +34,10 @@ public final class FaceCrop {
     public static CropBox unclamped(FaceBox box) {
         int h = box.height();
         int w = box.width();
-        int above = (int) Math.floor(0.625 * h);
-        int below = (int) Math.floor(0.25 * h);
-        int side = (int) Math.floor((1.75 * h - w) / 2.0);
+        double yIncrease = 1.25 * h / 2;
+        int above = (int) yIncrease;
+        int below = (int) (yIncrease * 0.4);
+        int side = (int) ((2.5 * h * 0.7 - w) / 2);
         int top = box.top() - above;
         int bottom = box.bottom() + below;
         int left = box.left() - side;

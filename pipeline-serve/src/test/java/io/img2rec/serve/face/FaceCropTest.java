@@ -51,10 +51,22 @@ class FaceCropTest {
 
     @Test
     void aWideBoxGetsANegativeMarginAsInTheOriginal() {
-        FaceBox wide = new FaceBox(100, 500, 200, 100); // h = 100, w = 400: side = floor((175 - 400) / 2) = -113
+        // h = 100, w = 400: side = int((2.5 * 100 * 0.7 - 400) / 2) = int(-112.5) = -112 (Python truncates toward 0)
+        FaceBox wide = new FaceBox(100, 500, 200, 100);
         CropBox crop = FaceCrop.unclamped(wide);
-        assertEquals(100 + 113, crop.left());
-        assertEquals(400 - 226, crop.width());
+        assertEquals(100 + 112, crop.left());
+        assertEquals(400 - 224, crop.width());
+    }
+
+    @Test
+    void theHorizontalMarginFollowsTheOriginalsFloatingPoint() {
+        // h = 72: 2.5 * 72 * 0.7 = 125.99999999999999 in doubles (Python gives the same), so with w = 70 the margin
+        // is int(27.999…) = 27, not 28 as exact arithmetic (1.75 * 72 = 126) would give.
+        FaceBox box = new FaceBox(100, 270, 172, 200);
+        CropBox crop = FaceCrop.unclamped(box);
+        assertEquals(200 - 27, crop.left());
+        assertEquals(70 + 2 * 27, crop.width());
+        assertEquals(172 + 18 - (100 - 45), crop.height()); // int(45.0) above, int(18.0) below
     }
 
     @Test
