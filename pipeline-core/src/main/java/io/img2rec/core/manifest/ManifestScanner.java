@@ -275,7 +275,9 @@ public final class ManifestScanner {
                 if (isHidden(child.getFileName().toString())) {
                     continue;
                 }
-                if (Files.isSymbolicLink(child) && !Files.exists(child)) {
+                if (!nameRoundTrips(child)) {
+                    rejected.add(new Rejected(relative(root, child), RejectReason.UNREADABLE, unrepresentableName()));
+                } else if (Files.isSymbolicLink(child) && !Files.exists(child)) {
                     rejected.add(new Rejected(relative(root, child), RejectReason.BROKEN_SYMLINK, "link target does not exist"));
                 } else if (Files.isDirectory(child)) {
                     subFolders.add(child);
@@ -294,6 +296,27 @@ public final class ManifestScanner {
     /** Names starting with '.' (including macOS "._" resource forks and .DS_Store) are ignored silently. */
     static boolean isHidden(String name) {
         return name.startsWith(".");
+    }
+
+    /**
+     * Whether a file name survives the trip to text and back. The manifest keeps paths as text, and a JVM started
+     * under a non-UTF-8 locale (e.g. {@code LC_ALL=C}: {@code sun.jnu.encoding=ANSI_X3.4-1968}) turns every
+     * non-ASCII byte of a name into {@code ?}, so the text would name another file (or none).
+     */
+    static boolean nameRoundTrips(Path child) {
+        Path name = child.getFileName();
+        try {
+            return name == null || name.getFileSystem().getPath(name.toString()).equals(name);
+        } catch (java.nio.file.InvalidPathException e) { // the text holds U+FFFD, which the encoding cannot write back
+            return false;
+        }
+    }
+
+    static String unrepresentableName() {
+        return "the file name cannot be written in this JVM's file-name encoding (sun.jnu.encoding="
+                + System.getProperty("sun.jnu.encoding") + ", chosen from the locale: LC_ALL=" + System.getenv("LC_ALL")
+                + ", LANG=" + System.getenv("LANG") + "); run img2rec under a UTF-8 locale (e.g. export LC_ALL=C.UTF-8) "
+                + "or rename the file to ASCII";
     }
 
     private static String relative(Path root, Path file) {
