@@ -54,10 +54,21 @@ public final class KerasWeightsFile {
         if (!Files.isRegularFile(file)) {
             throw new WeightsException("Keras weights file " + file + " does not exist");
         }
+        try (Hdf5Input input = Hdf5Input.of(file)) {
+            return readHdf5(input, wanted);
+        } catch (java.io.IOException e) {
+            throw new WeightsException("cannot read Keras weights file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Contents readHdf5(Hdf5Input input, Collection<String> wanted) throws WeightsException {
+        Path file = input.path();
+        String described = input.describe();
         synchronized (Hdf5Archive.LOCK_OBJECT) {
             if (!H5File.isHdf5(file.toString())) {
-                throw new WeightsException(file + " is not an HDF5 file: expected Keras weights saved with "
-                        + "model.save_weights (e.g. " + "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5)");
+                throw new WeightsException(described + " is not an HDF5 file: expected Keras weights saved with "
+                        + "model.save_weights or model.save (e.g. vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5, "
+                        + "or the same gzip-compressed as .h5.gz)");
             }
             H5File h5 = new H5File(file.toString(), hdf5.H5F_ACC_RDONLY());
             try {
@@ -67,7 +78,7 @@ public final class KerasWeightsFile {
                     Map<String, LayerWeights> layers = new LinkedHashMap<>();
                     for (String name : wanted) {
                         if (fileLayers.contains(name)) {
-                            layers.put(name, readLayer(file, root, name));
+                            layers.put(name, readLayer(Path.of(described), root, name));
                         }
                     }
                     return new Contents(List.copyOf(fileLayers), layers);
@@ -77,7 +88,7 @@ public final class KerasWeightsFile {
                     }
                 }
             } catch (RuntimeException e) {
-                throw new WeightsException("cannot read Keras weights file " + file + ": " + e.getMessage(), e);
+                throw new WeightsException("cannot read Keras weights file " + described + ": " + e.getMessage(), e);
             } finally {
                 h5.close();
             }

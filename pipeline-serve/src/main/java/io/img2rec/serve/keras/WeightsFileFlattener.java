@@ -1,5 +1,6 @@
 package io.img2rec.serve.keras;
 
+import io.img2rec.core.weights.Hdf5Input;
 import io.img2rec.core.weights.Hdf5Values;
 import org.bytedeco.hdf5.Group;
 import org.bytedeco.hdf5.H5File;
@@ -39,17 +40,26 @@ public final class WeightsFileFlattener {
         if (!Files.isRegularFile(source)) {
             throw new KerasImportException("weights file " + source + " does not exist");
         }
+        try (Hdf5Input input = Hdf5Input.of(source)) { // a .h5.gz is read from a decompressed copy
+            return flattenHdf5(input.path(), input.describe(), target);
+        } catch (java.io.IOException e) {
+            throw new KerasImportException("cannot read Keras weights " + source + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static List<String> flattenHdf5(Path source, String described, Path target) throws KerasImportException {
         Map<String, List<Weight>> layers = new LinkedHashMap<>();
         synchronized (Hdf5Archive.LOCK_OBJECT) {
             if (!H5File.isHdf5(source.toString())) {
-                throw new KerasImportException(source + " is not an HDF5 file (expected the Keras weights .h5)");
+                throw new KerasImportException(described + " is not an HDF5 file (expected the Keras weights .h5, or the "
+                        + "same gzip-compressed as .h5.gz)");
             }
             H5File in = new H5File(source.toString(), hdf5.H5F_ACC_RDONLY());
             try {
                 Group root = in.nameExists("model_weights") ? in.openGroup("model_weights") : in;
                 try {
                     if (!root.attrExists("layer_names")) {
-                        throw new KerasImportException(source + " has no 'layer_names' attribute: not a Keras weights file");
+                        throw new KerasImportException(described + " has no 'layer_names' attribute: not a Keras weights file");
                     }
                     for (String group : Hdf5Values.readStrings(root, "layer_names")) {
                         Group g = root.openGroup(group);
@@ -72,7 +82,7 @@ public final class WeightsFileFlattener {
                     }
                 }
             } catch (RuntimeException e) {
-                throw new KerasImportException("cannot read Keras weights " + source + ": " + e.getMessage(), e);
+                throw new KerasImportException("cannot read Keras weights " + described + ": " + e.getMessage(), e);
             } finally {
                 in.close();
             }
