@@ -9,7 +9,8 @@ if [ $# -lt 1 ]; then
   exit 2
 fi
 cd "$(dirname "$0")"
-mvn -B -q compile
+# Maven's own output goes to stderr: stdout is the example's.
+mvn -B -q compile >&2
 main=$1
 shift
 exec java -cp "target/classes:$(cat target/runtime-classpath.txt)" "io.img2rec.examples.$main" "$@"

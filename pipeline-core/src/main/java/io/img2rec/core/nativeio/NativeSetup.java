@@ -24,12 +24,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class NativeSetup {
     private static final Logger LOG = LoggerFactory.getLogger(NativeSetup.class);
     private static final AtomicBoolean CONFIGURED = new AtomicBoolean();
+    /** The platform whose native jars pipeline-core depends on (by classifier). */
+    static final String SHIPPED_PLATFORM = "linux-x86_64";
 
     private NativeSetup() {
     }
 
     /**
-     * Sets the native properties once per JVM; warns once if ND4J's native library was already loaded.
+     * Sets the native properties once per JVM; warns once if ND4J's native library was already loaded, and once if
+     * this JVM's platform is not the one img2rec brings natives for.
      * Safe to call from any thread, any number of times.
      */
     public static void configure() {
@@ -43,6 +46,23 @@ public final class NativeSetup {
         if (!loadedFirst.isEmpty()) {
             LOG.warn(lateSetupWarning(loadedFirst));
         }
+        String platform = Loader.getPlatform();
+        if (!SHIPPED_PLATFORM.equals(platform)) {
+            LOG.warn(otherPlatformWarning(platform));
+        }
+    }
+
+    /**
+     * The warning for a JVM on another platform than the one whose natives img2rec's modules bring.
+     *
+     * @param platform JavaCPP's name of this JVM's platform, e.g. {@code macosx-arm64}
+     * @return one message
+     */
+    static String otherPlatformWarning(String platform) {
+        return "img2rec's modules bring ND4J, OpenBLAS, OpenCV and HDF5 natives for " + SHIPPED_PLATFORM
+                + " only, and this JVM runs on " + platform + ": loading them will fail with UnsatisfiedLinkError"
+                + " unless the application adds the " + platform + " classifiers itself (org.nd4j:nd4j-native,"
+                + " org.bytedeco:javacpp, openblas, opencv, hdf5; see img2rec-bom for the versions).";
     }
 
     /** @return whether {@link #configure()} has run in this JVM */

@@ -42,6 +42,13 @@ class NativeSetupTest {
                 .contains("layers created before this call"));
     }
 
+    @Test
+    void otherPlatformWarningNamesThePlatformAndWhatToAdd() {
+        String warning = NativeSetup.otherPlatformWarning("macosx-arm64");
+        assertTrue(warning.contains("linux-x86_64 only") && warning.contains("macosx-arm64")
+                && warning.contains("org.nd4j:nd4j-native"), warning);
+    }
+
     private static List<String> child(String mode) throws IOException, InterruptedException {
         // No -D for the two properties: the child starts as an application would.
         Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
