@@ -1,5 +1,7 @@
 package io.img2rec.core.manifest;
 
+import io.img2rec.core.console.ConsoleProgressBar;
+
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -22,9 +24,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Consumer;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +47,8 @@ public final class ManifestScanner {
     }
 
     /**
-     * @param showProgress draw a progress bar on stderr (turn off in tests)
+     * @param showProgress draw a progress bar on stderr (turn off in tests; nothing is drawn when the optional
+     *                     progressbar library is absent)
      */
     public ManifestScanner(ScanOptions options, boolean showProgress) {
         this.options = options;
@@ -145,9 +145,8 @@ public final class ManifestScanner {
         AtomicReferenceArray<ImageInspector.Outcome> outcomes = new AtomicReferenceArray<>(candidates.size());
         ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 0L, TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(threads * 4), namedDaemonThreads(), new ThreadPoolExecutor.CallerRunsPolicy());
-        ProgressBar bar = showProgress
-                ? new ProgressBarBuilder().setTaskName("Scanning").setInitialMax(candidates.size()).setUnit(" files", 1)
-                        .setConsumer(new ConsoleProgressBarConsumer(System.err)).build()
+        ConsoleProgressBar bar = showProgress
+                ? ConsoleProgressBar.open("Scanning", candidates.size(), " files").orElse(null)
                 : null;
         try {
             for (int i = 0; i < candidates.size(); i++) {
@@ -159,7 +158,7 @@ public final class ManifestScanner {
                         LOG.warn("Checking {} failed unexpectedly", candidates.get(index).relativePath(), e);
                     } finally {
                         if (bar != null) {
-                            bar.step();
+                            bar.step(1);
                         }
                     }
                 });

@@ -1,8 +1,6 @@
 package io.img2rec.train.run;
 
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
+import io.img2rec.core.console.ConsoleProgressBar;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -11,14 +9,15 @@ import java.util.Locale;
 
 /**
  * Progress of one step (cache, an epoch): a console progress bar with rate and ETA when a terminal is attached,
- * otherwise a log line at most every 15 seconds (so CI logs stay readable).
+ * otherwise a log line at most every 15 seconds (so CI logs stay readable). The bar needs the optional progressbar
+ * library (the command-line layer's); without it, progress goes to the log.
  */
 public final class Progress implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Progress.class);
 
     private final String task;
     private final long total;
-    private final ProgressBar bar;
+    private final ConsoleProgressBar bar;
     private final long start = System.nanoTime();
     private long done;
     private long lastLog = System.nanoTime();
@@ -29,9 +28,7 @@ public final class Progress implements AutoCloseable {
         this.task = task;
         this.total = total;
         this.quiet = quiet;
-        this.bar = console ? new ProgressBarBuilder().setTaskName(task).setInitialMax(total)
-                .setStyle(ProgressBarStyle.ASCII).setUnit(" img", 1).showSpeed()
-                .setUpdateIntervalMillis(500).setMaxRenderedLength(110).build() : null;
+        this.bar = console ? ConsoleProgressBar.open(task, total, " img").orElse(null) : null;
     }
 
     public static Progress start(String task, long total) {
@@ -47,7 +44,7 @@ public final class Progress implements AutoCloseable {
     public void step(long n) {
         done += n;
         if (bar != null) {
-            bar.stepBy(n);
+            bar.step(n);
             return;
         }
         long now = System.nanoTime();

@@ -5,7 +5,9 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 
 /**
- * Compatibility bridge for a DL4J 1.0.0-M2.1 bug; not an ND4J class.
+ * Compatibility bridge for a DL4J 1.0.0-M2.1 bug; not an ND4J class. <b>Internal to img2rec, not an API</b>: it
+ * lives alone in the artifact {@code io.img2rec:pipeline-nd4j-compat} (a dependency of {@code pipeline-core}) and
+ * nothing should call it but DL4J.
  *
  * <p>{@code org.deeplearning4j.nn.layers.mkldnn.BaseMKLDNNHelper.mklDnnEnabled()} (deeplearning4j-nn
  * 1.0.0-M2.1) decides whether the oneDNN layer helpers may be used by reflection only: it loads the class
@@ -17,8 +19,8 @@ import java.lang.invoke.MethodType;
  *
  * <p>This class provides exactly those two members under the old name and forwards to the new binding. It
  * is looked up reflectively so that the module still compiles and runs on a backend without the CPU
- * bindings (the CUDA profile); there the bridge answers {@code false}. Remove it when DL4J is upgraded
- * past M2.1. {@code io.img2rec.core.nativeio.OneDnnStatus} reports whether it took effect.
+ * bindings (the CUDA profile); there the bridge answers {@code false}. Remove it (and the artifact) when
+ * DL4J is upgraded past M2.1. {@code io.img2rec.core.nativeio.OneDnnStatus} reports whether it took effect.
  */
 public final class Nd4jCpu {
 
