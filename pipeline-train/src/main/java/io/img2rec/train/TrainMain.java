@@ -74,7 +74,8 @@ public final class TrainMain {
         }
         LOG.info("{}", OneDnnStatus.current().summary());
         LOG.info("{}", NativeSetup.openBlasHint());
-        var job = new TrainingJob(config, projectRoot, true, new BaseWeights(io.img2rec.core.weights.WeightsLocations.fromSystemProperties()));
+        var job = new TrainingJob(config, projectRoot, new BaseWeights(io.img2rec.core.weights.WeightsLocations.fromSystemProperties()),
+                new TrainingHooks(true, io.img2rec.train.api.TrainingListener.NONE, new io.img2rec.train.api.Cancellation()));
         TrainingJob.Result result = resumed == null ? job.runNew() : job.resume(resumed);
         evaluate(result, config);
         return result;
