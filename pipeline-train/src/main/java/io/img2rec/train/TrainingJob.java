@@ -69,10 +69,11 @@ public final class TrainingJob {
      * @param weights   where the base's starting weights came from
      * @param durations every stage's time, {@link Stage#DATASET} included
      * @param total     the whole run's time
+     * @param config    the config the run trained with
      */
     public record Result(RunFolder run, ArchitectureTraining.Outcome outcome, Manifest manifest,
                          RunProvenance provenance, WeightsSource weights, Map<Stage, Duration> durations,
-                         Duration total) {
+                         Duration total, PipelineConfig config) {
     }
 
     public Path datasetRoot() {
@@ -157,7 +158,7 @@ public final class TrainingJob {
             durations.put(Stage.DATASET, dataset);
             durations.putAll(outcome.durations());
             return new Result(run, outcome, manifest, provenance, weightsSource, durations,
-                    dataset.plus(Duration.ofNanos(System.nanoTime() - start)));
+                    dataset.plus(Duration.ofNanos(System.nanoTime() - start)), config);
         } finally {
             full.close();
         }
