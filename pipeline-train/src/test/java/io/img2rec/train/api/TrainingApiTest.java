@@ -164,6 +164,27 @@ class TrainingApiTest {
     }
 
     @Test
+    void cancellingWhileTheCacheFillsStopsBeforeAnyCheckpoint() throws Exception {
+        Cancellation cancellation = new Cancellation();
+        Training training = tiny(dataset(30, 6), dir.resolve("runs")).optCancellation(cancellation)
+                .optListener(new TrainingListener() {
+                    @Override
+                    public void progress(Stage stage, String subject, long done, long total) {
+                        if (stage == Stage.CACHE) {
+                            cancellation.cancel();
+                        }
+                    }
+                }).build();
+        var cancelled = assertThrows(TrainingCancelledException.class, training::train);
+        Path folder = cancelled.runFolder().orElseThrow();
+        assertTrue(Files.isRegularFile(folder.resolve("manifest.csv")), "the folder can be resumed: " + folder);
+        try (var checkpoints = Files.list(folder.resolve("checkpoints"))) {
+            assertEquals(List.of(), checkpoints.toList());
+        }
+        assertTrue(cancellation.isCancelled());
+    }
+
+    @Test
     void buildWithoutAConfigSaysWhatIsMissing() {
         var e = assertThrows(IllegalStateException.class, () -> Training.builder().optRunsDir(dir).build());
         assertTrue(e.getMessage().contains("setConfig(PipelineConfig) or setConfigFile(Path)"), e.getMessage());
