@@ -22,7 +22,9 @@
  * try {
  *     run = training.train();
  * } catch (TrainingCancelledException e) {
- *     run = training.resume(e.runFolder().orElseThrow()); // with a Training whose Cancellation is not tripped
+ *     // later, perhaps in another process: a Training whose Cancellation is not tripped continues the run
+ *     run = Training.builder().setConfigFile(Path.of("configs/vgg16.yaml")).build()
+ *             .resume(e.runFolder().orElseThrow());
  * }
  * for (BestModel model : run.models()) {
  *     System.out.println(model.name() + ": " + model.thresholds() + " from " + model.checkpoint());
