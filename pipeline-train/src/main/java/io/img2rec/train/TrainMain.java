@@ -14,6 +14,11 @@ import io.img2rec.eval.ModelEvaluation;
 import io.img2rec.eval.report.ReportFiles;
 import io.img2rec.eval.report.ReportWriter;
 import io.img2rec.eval.run.RunReader;
+import io.img2rec.core.weights.WeightsLocations;
+import io.img2rec.train.api.TrainedRun;
+import io.img2rec.train.api.Training;
+import io.img2rec.train.api.TrainingCancelledException;
+import io.img2rec.train.api.TrainingException;
 import io.img2rec.train.run.RunFolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +50,15 @@ public final class TrainMain {
                  | io.img2rec.core.checkpoint.CheckpointException | java.io.IOException e) {
             System.err.println("img2rec: " + e.getMessage());
             status = 2;
+        } catch (TrainingException e) {
+            if (e instanceof TrainingCancelledException || isUserError(e.getCause())) {
+                System.err.println("img2rec: " + e.getMessage());
+                status = 2;
+            } else {
+                LOG.error("training failed", e);
+                System.err.println("img2rec: " + e.getMessage());
+                status = 1;
+            }
         } catch (Exception e) {
             LOG.error("training failed", e);
             System.err.println("img2rec: training failed: " + e);
@@ -55,7 +69,14 @@ public final class TrainMain {
         }
     }
 
-    static TrainingJob.Result run(Properties properties) throws Exception {
+    private static boolean isUserError(Throwable cause) {
+        return cause instanceof ConfigException || cause instanceof io.img2rec.core.manifest.ManifestException
+                || cause instanceof io.img2rec.core.checkpoint.CheckpointException
+                || cause instanceof java.io.IOException;
+    }
+
+    /** Trains (or resumes) through the public {@link Training} API, then evaluates and writes the report. */
+    static TrainedRun run(Properties properties) throws Exception {
         Path projectRoot = ConfigLocator.projectRoot(Path.of(""));
         Map<String, String> overrides = ConfigLoader.overridesFrom(properties);
         String resume = properties.getProperty("resume");
@@ -74,8 +95,9 @@ public final class TrainMain {
         }
         LOG.info("{}", OneDnnStatus.current().summary());
         LOG.info("{}", NativeSetup.openBlasHint());
-        var job = new TrainingJob(config, projectRoot, true, new BaseWeights(io.img2rec.core.weights.WeightsLocations.fromSystemProperties()));
-        TrainingJob.Result result = resumed == null ? job.runNew() : job.resume(resumed);
+        Training training = Training.builder().setConfig(config).optProjectRoot(projectRoot)
+                .optWeights(WeightsLocations.fromSystemProperties()).optConsoleProgress(true).build();
+        TrainedRun result = resumed == null ? training.train() : training.resume(resumed.root());
         evaluate(result, config);
         return result;
     }
@@ -85,10 +107,10 @@ public final class TrainMain {
     }
 
     /** Test-split metrics and the HTML report, through pipeline-eval. */
-    private static void evaluate(TrainingJob.Result result, PipelineConfig config) throws Exception {
-        var runFolder = RunReader.read(result.run().root());
+    private static void evaluate(TrainedRun result, PipelineConfig config) throws Exception {
+        var runFolder = RunReader.read(result.runFolder());
         EvaluationResult evaluation = new Evaluator(EvaluationOptions.seeded(config.seed())).evaluate(List.of(runFolder));
-        ReportFiles files = new ReportWriter().write(evaluation, List.of(runFolder), result.run().root());
+        ReportFiles files = new ReportWriter().write(evaluation, List.of(runFolder), result.runFolder());
         StringBuilder table = new StringBuilder("test split (held out), per label:\n");
         table.append(String.format(Locale.ROOT, "  %-10s %-10s %8s %8s %10s%n", "label", "model", "AUC", "F1@0.5",
                 "F1@tuned"));
@@ -100,9 +122,9 @@ public final class TrainMain {
             }
         }
         LOG.info("{}report: {}", table, files.html());
-        if (result.provenance().randomWeights()) {
+        if (result.randomWeights()) {
             LOG.warn("these models started from RANDOM weights ({}); the report says so too",
-                    result.provenance().weightsSource());
+                    result.weights().description());
         }
     }
 }

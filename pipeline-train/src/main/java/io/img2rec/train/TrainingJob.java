@@ -13,6 +13,8 @@ import io.img2rec.core.model.ArchitectureOptions;
 import io.img2rec.core.model.TopSpec;
 import io.img2rec.core.provenance.Environment;
 import io.img2rec.core.provenance.RunProvenance;
+import io.img2rec.core.weights.WeightsSource;
+import io.img2rec.train.api.Stage;
 import io.img2rec.train.run.EpochLog;
 import io.img2rec.train.run.RunFolder;
 import org.apache.commons.csv.CSVFormat;
@@ -24,18 +26,22 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 /**
- * The main job: manifest → split → both phases for every model of the configured architecture → predictions on
- * every split → evaluation, all in one run folder. Resumable: {@link #resume(RunFolder)} continues an interrupted
- * run from its last checkpoints with the run's own config and split.
+ * Internal (the public entry is {@link io.img2rec.train.api.Training}). One training run: manifest → split → both
+ * phases for every model of the configured architecture → predictions on every split, all in one run folder.
+ * Resumable: {@link #resume(RunFolder)} continues an interrupted run from its last checkpoints with the run's own
+ * split.
  */
 public final class TrainingJob {
     private static final Logger LOG = LoggerFactory.getLogger(TrainingJob.class);
@@ -43,32 +49,31 @@ public final class TrainingJob {
 
     private final PipelineConfig config;
     private final Path projectRoot;
-    private final boolean showProgress;
     private final WeightsStep weights;
-    private ArchitectureTraining.AfterEpoch afterEpoch = (model, phase, epoch) -> { };
+    private final TrainingHooks hooks;
 
-    /** Puts starting weights into a fresh network and says what they were (for provenance and the report). */
-    @FunctionalInterface
-    public interface WeightsStep {
-        String load(ComputationGraph network, ModelConfig model) throws Exception;
+    /**
+     * @param projectRoot relative dataset and runs paths of the config resolve against it; its git commit goes
+     *                    into provenance
+     */
+    public TrainingJob(PipelineConfig config, Path projectRoot, WeightsStep weights, TrainingHooks hooks) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.projectRoot = Objects.requireNonNull(projectRoot, "projectRoot");
+        this.weights = Objects.requireNonNull(weights, "weights");
+        this.hooks = Objects.requireNonNull(hooks, "hooks");
     }
 
-    public TrainingJob(PipelineConfig config, Path projectRoot, boolean showProgress, WeightsStep weights) {
-        this.config = config;
-        this.projectRoot = projectRoot;
-        this.showProgress = showProgress;
-        this.weights = weights;
-    }
-
-    /** What a finished run produced. */
+    /**
+     * What a finished run produced.
+     *
+     * @param weights   where the base's starting weights came from
+     * @param durations every stage's time, {@link Stage#DATASET} included
+     * @param total     the whole run's time
+     * @param config    the config the run trained with
+     */
     public record Result(RunFolder run, ArchitectureTraining.Outcome outcome, Manifest manifest,
-                         RunProvenance provenance) {
-    }
-
-    /** Sets a hook called after every epoch's checkpoints (e.g. to interrupt a run in a test); returns this. */
-    public TrainingJob afterEpoch(ArchitectureTraining.AfterEpoch hook) {
-        this.afterEpoch = hook;
-        return this;
+                         RunProvenance provenance, WeightsSource weights, Map<Stage, Duration> durations,
+                         Duration total, PipelineConfig config) {
     }
 
     public Path datasetRoot() {
@@ -92,32 +97,50 @@ public final class TrainingJob {
         Path runsDir = config.runsDir().isAbsolute() ? config.runsDir() : projectRoot.resolve(config.runsDir());
         RunFolder run = RunFolder.create(runsDir, config.name(), LocalDateTime.now());
         LOG.info("run folder: {}", run.root());
+        long start = System.nanoTime();
         AtomicFiles.writeString(run.config(), ConfigWriter.toYaml(config));
-        Manifest manifest = DatasetPreparation.scanAndSplit(config, datasetRoot(), run, showProgress);
-        return train(run, manifest);
+        hooks.listener().stageStarted(Stage.DATASET, config.name());
+        Manifest manifest = DatasetPreparation.scanAndSplit(config, datasetRoot(), run, hooks.showProgress());
+        Duration dataset = Duration.ofNanos(System.nanoTime() - start);
+        hooks.listener().stageFinished(Stage.DATASET, config.name(), dataset);
+        return train(run, manifest, dataset);
     }
 
+    /** Continues {@code run} from its checkpoints, with its own manifest and split (the config should be its own). */
     public Result resume(RunFolder run) throws Exception {
         LOG.info("resuming run {}", run.root());
+        long start = System.nanoTime();
+        hooks.listener().stageStarted(Stage.DATASET, config.name());
         Manifest manifest = DatasetPreparation.readBack(run, config.labels());
-        return train(run, manifest);
+        Duration dataset = Duration.ofNanos(System.nanoTime() - start);
+        hooks.listener().stageFinished(Stage.DATASET, config.name(), dataset);
+        return train(run, manifest, dataset);
     }
 
-    private Result train(RunFolder run, Manifest manifest) throws Exception {
+    private Result train(RunFolder run, Manifest manifest, Duration dataset) throws Exception {
+        try {
+            return trainOrCancel(run, manifest, dataset);
+        } catch (RunCancelled e) {
+            LOG.info("training cancelled; resume with the run folder {}", run.root());
+            throw new RunCancelled(run.root());
+        }
+    }
+
+    private Result trainOrCancel(RunFolder run, Manifest manifest, Duration dataset) throws Exception {
         long start = System.nanoTime();
         ModelConfig model = config.model();
         int outputs = model.heads() == ModelConfig.Heads.MULTILABEL ? config.labels().size() : 1;
         ComputationGraph full = network(config);
         try {
             full.init();
-            String weightsSource = weights.load(full, model);
-            if (weightsSource.startsWith("random")) {
+            WeightsSource weightsSource = weights.load(full, model);
+            if (!weightsSource.pretrained()) {
                 LOG.warn("\n*** The base network starts from RANDOM weights, not ImageNet: {}.\n*** Scores from this run say "
-                        + "nothing about the real recipe; see README 'ImageNet weights'.", weightsSource);
+                        + "nothing about the real recipe; see README 'ImageNet weights'.", weightsSource.description());
             }
             var provenance = new RunProvenance(ConfigWriter.hash(config), manifest.contentHash(), config.seed(),
-                    Environment.gitCommit(projectRoot), weightsSource, Environment.versions(), Environment.backend(),
-                    Instant.now().toString());
+                    Environment.gitCommit(projectRoot), BaseWeights.sentence(weightsSource), Environment.versions(),
+                    Environment.backend(), Instant.now().toString(), weightsSource);
             AtomicFiles.writeString(run.provenance(), JSON.writeValueAsString(provenance));
 
             List<ModelSpec> specs = new ArrayList<>();
@@ -126,12 +149,16 @@ public final class TrainingJob {
             } else {
                 specs.add(ModelSpec.multilabel(config.labels()));
             }
-            var training = new ArchitectureTraining(config, manifest, datasetRoot(), run, provenance,
-                    EpochLog.open(run.epochMetrics()), showProgress).afterEpoch(afterEpoch);
-            ArchitectureTraining.Outcome outcome = training.run(full, specs);
+            var context = new RunContext(config, run, provenance, EpochLog.open(run.epochMetrics()), hooks);
+            ArchitectureTraining.Outcome outcome = new ArchitectureTraining(context, manifest, datasetRoot())
+                    .run(full, specs);
             writePredictions(run, manifest, outcome);
             writeSummary(run, manifest, outcome, (System.nanoTime() - start) / 1e9);
-            return new Result(run, outcome, manifest, provenance);
+            Map<Stage, Duration> durations = new EnumMap<>(Stage.class);
+            durations.put(Stage.DATASET, dataset);
+            durations.putAll(outcome.durations());
+            return new Result(run, outcome, manifest, provenance, weightsSource, durations,
+                    dataset.plus(Duration.ofNanos(System.nanoTime() - start)), config);
         } finally {
             full.close();
         }

@@ -35,11 +35,11 @@ class ResumeTest {
         for (String[] stop : List.of(new String[] {"tiny_cnn/hat", "top", "1"},
                 new String[] {"tiny_cnn/eyewear", "fine_tune", "2"})) {
             PipelineConfig again = TinyRuns.config(data, dir.resolve("runs-" + stop[1]), small);
-            var interrupted = TinyRuns.job(again, dir).afterEpoch((model, phase, epoch) -> {
+            var interrupted = TinyRuns.job(again, dir, TinyRuns.afterEpoch((model, phase, epoch) -> {
                 if (model.equals(stop[0]) && phase.equals(stop[1]) && epoch == Integer.parseInt(stop[2])) {
                     throw new Interrupted();
                 }
-            });
+            }));
             assertThrows(Interrupted.class, interrupted::runNew);
             Path runDir;
             try (var runs = Files.list(dir.resolve("runs-" + stop[1]))) {

@@ -4,6 +4,9 @@ import io.img2rec.core.config.ConfigException;
 import io.img2rec.core.config.ConfigLoader;
 import io.img2rec.core.config.PipelineConfig;
 import io.img2rec.core.sample.SampleDatasetGenerator;
+import io.img2rec.core.weights.WeightsSource;
+import io.img2rec.train.api.EpochSummary;
+import io.img2rec.train.api.TrainingListener;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -37,6 +40,30 @@ final class TinyRuns {
     }
 
     static TrainingJob job(PipelineConfig config, Path projectRoot) {
-        return new TrainingJob(config, projectRoot, false, (network, model) -> "random (tests use random initialisation)");
+        return job(config, projectRoot, TrainingListener.NONE);
+    }
+
+    static TrainingJob job(PipelineConfig config, Path projectRoot, TrainingListener listener) {
+        return new TrainingJob(config, projectRoot, (network, model) -> RANDOM,
+                TrainingHooks.silent().withListener(listener));
+    }
+
+    /** What the tests' weights step says: the seeded random initialisation is left as it is. */
+    static final WeightsSource RANDOM = new WeightsSource(WeightsSource.Kind.RANDOM, "", "", 0,
+            "random (tests use random initialisation)");
+
+    /** Called after each epoch's checkpoints are written, with the model key, the phase's code and the epoch. */
+    @FunctionalInterface
+    interface AfterEpoch {
+        void after(String model, String phase, int epoch);
+    }
+
+    static TrainingListener afterEpoch(AfterEpoch hook) {
+        return new TrainingListener() {
+            @Override
+            public void epochFinished(EpochSummary epoch) {
+                hook.after(epoch.key(), epoch.phase().code(), epoch.epoch());
+            }
+        };
     }
 }

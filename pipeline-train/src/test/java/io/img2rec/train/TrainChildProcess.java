@@ -33,10 +33,10 @@ public final class TrainChildProcess {
             watcher.setDaemon(true);
             watcher.start();
         }
-        TrainingJob job = TinyRuns.job(config, runs.getParent()).afterEpoch((model, phase, epoch) -> {
+        TrainingJob job = TinyRuns.job(config, runs.getParent(), TinyRuns.afterEpoch((model, phase, epoch) -> {
             System.out.println("EPOCH " + model + " " + phase + " " + epoch);
             System.out.flush();
-        });
+        }));
         TrainingJob.Result result = resume ? job.resume(RunFolder.existing(Path.of(args[3]))) : job.runNew();
         System.out.println("DONE " + result.run().root());
         System.out.flush();

@@ -1,5 +1,9 @@
 package io.img2rec.core.weights;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -30,9 +34,25 @@ public record WeightsSource(Kind kind, String location, String checksum, int lay
         /** ImageNet weights were asked for but not found; {@code weights_fallback: random} kept the random init. */
         RANDOM_FALLBACK;
 
-        /** @return e.g. {@code imagenet-dl4j-zoo}, {@code random-fallback} */
+        /** @return e.g. {@code imagenet-dl4j-zoo}, {@code random-fallback}; how JSON files write the kind */
+        @JsonValue
         public String configName() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+
+        /**
+         * @param configName a value of {@link #configName()}
+         * @throws IllegalArgumentException for any other text, naming the known kinds
+         */
+        @JsonCreator
+        public static Kind fromConfigName(String configName) {
+            for (Kind kind : values()) {
+                if (kind.configName().equals(configName)) {
+                    return kind;
+                }
+            }
+            throw new IllegalArgumentException("unknown weights source kind '" + configName + "'; known: "
+                    + Arrays.stream(values()).map(Kind::configName).toList());
         }
     }
 

@@ -55,41 +55,46 @@ public final class FrozenTrunkCache implements AutoCloseable {
         List<ActivationStore> stores = new ArrayList<>();
         Map<CacheItem, Integer> rows = new HashMap<>();
         Map<CacheItem, String> failures = new LinkedHashMap<>();
-        for (int from = 0; from < items.size(); from += batchSize) {
-            List<CacheItem> batch = items.subList(from, Math.min(items.size(), from + batchSize));
-            BatchSource.LoadedBatch loaded = source.load(batch);
-            failures.putAll(loaded.failures());
-            if (!loaded.loaded().isEmpty()) {
-                INDArray[] activations = trunk.output(false, loaded.inputs());
-                if (activations.length != outputs.size()) {
-                    throw new IllegalStateException("trunk gave " + activations.length + " outputs for " + outputs);
-                }
-                if (stores.isEmpty()) {
-                    long ramPerStore = ramBudgetBytes / activations.length;
-                    for (int b = 0; b < activations.length; b++) {
-                        long[] perImage = Arrays.copyOfRange(activations[b].shape(), 1, activations[b].rank());
-                        shapes.add(perImage);
-                        int length = (int) Arrays.stream(perImage).reduce(1, (p, q) -> p * q);
-                        String safeName = outputs.get(b).replaceAll("[^A-Za-z0-9_.-]", "_");
-                        stores.add(new ActivationStore(length, ramPerStore,
-                                spillDir.resolve("cache-" + System.identityHashCode(stores) + "-" + b + "-" + safeName + ".f32")));
+        try {
+            for (int from = 0; from < items.size(); from += batchSize) {
+                List<CacheItem> batch = items.subList(from, Math.min(items.size(), from + batchSize));
+                BatchSource.LoadedBatch loaded = source.load(batch);
+                failures.putAll(loaded.failures());
+                if (!loaded.loaded().isEmpty()) {
+                    INDArray[] activations = trunk.output(false, loaded.inputs());
+                    if (activations.length != outputs.size()) {
+                        throw new IllegalStateException("trunk gave " + activations.length + " outputs for " + outputs);
                     }
-                }
-                for (int b = 0; b < activations.length; b++) {
-                    float[] values = activations[b].castTo(DataType.FLOAT).dup('c').data().asFloat();
-                    int length = stores.get(b).rowLength();
-                    for (int i = 0; i < loaded.loaded().size(); i++) {
-                        int row = stores.get(b).append(values, i * length);
-                        if (b == 0) {
-                            rows.put(loaded.loaded().get(i), row);
+                    if (stores.isEmpty()) {
+                        long ramPerStore = ramBudgetBytes / activations.length;
+                        for (int b = 0; b < activations.length; b++) {
+                            long[] perImage = Arrays.copyOfRange(activations[b].shape(), 1, activations[b].rank());
+                            shapes.add(perImage);
+                            int length = (int) Arrays.stream(perImage).reduce(1, (p, q) -> p * q);
+                            String safeName = outputs.get(b).replaceAll("[^A-Za-z0-9_.-]", "_");
+                            stores.add(new ActivationStore(length, ramPerStore,
+                                    spillDir.resolve("cache-" + System.identityHashCode(stores) + "-" + b + "-" + safeName + ".f32")));
                         }
                     }
+                    for (int b = 0; b < activations.length; b++) {
+                        float[] values = activations[b].castTo(DataType.FLOAT).dup('c').data().asFloat();
+                        int length = stores.get(b).rowLength();
+                        for (int i = 0; i < loaded.loaded().size(); i++) {
+                            int row = stores.get(b).append(values, i * length);
+                            if (b == 0) {
+                                rows.put(loaded.loaded().get(i), row);
+                            }
+                        }
+                    }
+                    for (INDArray input : loaded.inputs()) {
+                        input.close();
+                    }
                 }
-                for (INDArray input : loaded.inputs()) {
-                    input.close();
-                }
+                progress.accept(batch.size());
             }
-            progress.accept(batch.size());
+        } catch (RuntimeException | Error e) { // cancelled from progress, or a failed batch: free what was filled
+            stores.forEach(ActivationStore::close);
+            throw e;
         }
         failures.forEach((item, reason) -> LOG.warn("left out of the cache: image {} copy {}: {}", item.image(),
                 item.copy(), reason));

@@ -3,6 +3,7 @@ package io.img2rec.train.loop;
 import io.img2rec.core.checkpoint.CheckpointException;
 import io.img2rec.core.checkpoint.ResumeState;
 import io.img2rec.core.config.TrainConfig;
+import io.img2rec.train.api.Phase;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
 import java.util.function.IntConsumer;
@@ -46,11 +47,6 @@ public final class PhaseRunner {
         };
     }
 
-    /** A state before the first epoch of {@code phase}. */
-    public static ResumeState fresh(String phase, double overallBestScore) {
-        return new ResumeState(phase, 0, Double.NEGATIVE_INFINITY, 0, 0, overallBestScore, false);
-    }
-
     /**
      * Trains from {@code state} to the end of the phase.
      *
@@ -58,13 +54,13 @@ public final class PhaseRunner {
      * @return the state at the end (phaseFinished = true)
      */
     public ResumeState run(ComputationGraph head, TrainingData data, ClassWeighting weights, long seed,
-                           String modelKey, String phase, int epochs, ResumeState state, EpochSink sink,
+                           String modelKey, Phase phase, int epochs, ResumeState state, EpochSink sink,
                            IntConsumer progress) throws CheckpointException {
         ResumeState current = state;
         while (!current.phaseFinished() && current.epochsCompleted() < epochs) {
             int epoch = current.epochsCompleted() + 1;
             long start = System.nanoTime();
-            double trainLoss = trainer.trainEpoch(head, data, weights, Seeds.derive(seed, modelKey, phase, epoch),
+            double trainLoss = trainer.trainEpoch(head, data, weights, Seeds.derive(seed, modelKey, phase.code(), epoch),
                     progress);
             HeadTrainer.ValidationMetrics validation = trainer.validate(head, data);
             double seconds = (System.nanoTime() - start) / 1e9;
@@ -72,8 +68,8 @@ public final class PhaseRunner {
                     validation.accuracy(), seconds, data.trainImages().size() / Math.max(seconds, 1e-9));
             if (!Double.isFinite(trainLoss) || !Double.isFinite(validation.loss())) {
                 LOG.warn("{} {} epoch {}: the loss is not a number any more (training diverged); the phase stops here "
-                        + "and keeps its best checkpoint. Lower train.{}.learning_rate.", modelKey, phase, epoch, phase);
-                current = new ResumeState(phase, epoch, current.phaseBestScore(), current.phaseBestEpoch(),
+                        + "and keeps its best checkpoint. Lower train.{}.learning_rate.", modelKey, phase.code(), epoch, phase.code());
+                current = new ResumeState(phase.code(), epoch, current.phaseBestScore(), current.phaseBestEpoch(),
                         current.epochsSinceImprovement() + 1, current.overallBestScore(), true);
                 sink.epochDone(result, head, false, false, current);
                 break;
@@ -83,13 +79,13 @@ public final class PhaseRunner {
             boolean overallBest = score > current.overallBestScore();
             int since = phaseBest ? 0 : current.epochsSinceImprovement() + 1;
             boolean stop = epoch >= epochs || (patience > 0 && since >= patience);
-            current = new ResumeState(phase, epoch, phaseBest ? score : current.phaseBestScore(),
+            current = new ResumeState(phase.code(), epoch, phaseBest ? score : current.phaseBestScore(),
                     phaseBest ? epoch : current.phaseBestEpoch(), since,
                     Math.max(current.overallBestScore(), score), stop);
             sink.epochDone(result, head, phaseBest, overallBest, current);
         }
         if (!current.phaseFinished()) { // zero epochs configured
-            current = new ResumeState(phase, current.epochsCompleted(), current.phaseBestScore(),
+            current = new ResumeState(phase.code(), current.epochsCompleted(), current.phaseBestScore(),
                     current.phaseBestEpoch(), current.epochsSinceImprovement(), current.overallBestScore(), true);
         }
         return current;

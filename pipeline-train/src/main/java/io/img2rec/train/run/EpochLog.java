@@ -53,10 +53,10 @@ public final class EpochLog {
     }
 
     public synchronized void add(String model, String label, EpochResult r) throws IOException {
-        List<String> row = List.of(model, label, r.phase(), Integer.toString(r.epoch()), number(r.trainLoss()),
+        List<String> row = List.of(model, label, r.phase().code(), Integer.toString(r.epoch()), number(r.trainLoss()),
                 number(r.validationLoss()), number(r.validationAuc()), number(r.validationAccuracy()),
                 String.format(Locale.ROOT, "%.3f", r.seconds()), String.format(Locale.ROOT, "%.2f", r.imagesPerSecond()));
-        rows.put(key(model, label, r.phase(), Integer.toString(r.epoch())), row);
+        rows.put(key(model, label, r.phase().code(), Integer.toString(r.epoch())), row);
         StringWriter text = new StringWriter();
         try (CSVPrinter printer = new CSVPrinter(text, CSVFormat.RFC4180)) {
             printer.printRecord(HEADER);
