@@ -28,7 +28,8 @@ import io.img2rec.train.loop.PhaseRunner;
 import io.img2rec.train.loop.TrainingData;
 import io.img2rec.train.run.EpochLog;
 import io.img2rec.train.run.Progress;
-import io.img2rec.train.run.RunFolder;
+import io.img2rec.core.run.CheckpointSlot;
+import io.img2rec.core.run.RunLayout;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,7 +57,7 @@ public final class ArchitectureTraining {
     private final PipelineConfig config;
     private final Manifest manifest;
     private final Path datasetRoot;
-    private final RunFolder run;
+    private final RunLayout run;
     private final RunProvenance provenance;
     private final EpochLog epochLog;
     private final boolean showProgress;
@@ -74,7 +75,7 @@ public final class ArchitectureTraining {
         return this;
     }
 
-    public ArchitectureTraining(PipelineConfig config, Manifest manifest, Path datasetRoot, RunFolder run,
+    public ArchitectureTraining(PipelineConfig config, Manifest manifest, Path datasetRoot, RunLayout run,
                                 RunProvenance provenance, EpochLog epochLog, boolean showProgress) {
         this.config = config;
         this.manifest = manifest;
@@ -262,8 +263,8 @@ public final class ArchitectureTraining {
             this.copies = copies;
         }
 
-        private String name(String kind) {
-            return arch + "-" + spec.name() + "-" + kind;
+        private String name(CheckpointSlot slot) {
+            return RunLayout.checkpointName(arch, spec.name(), slot);
         }
 
         private String key() {
@@ -277,7 +278,7 @@ public final class ArchitectureTraining {
             if (state.phase().equals(PHASE_TOP)) {
                 LOG.info("{}: phase 1 (top model, {}), from epoch {}", key(),
                         config.train().top().optimizer().kind().configName(), state.epochsCompleted() + 1);
-                top = state.epochsCompleted() > 0 ? store.load(name("last"), true)
+                top = state.epochsCompleted() > 0 ? store.load(name(CheckpointSlot.LAST), true)
                         : Optimizers.apply(topTemplate.clone(), config.train().top().optimizer());
                 var data = new TrainingData(featureCache, truth, train, validation, 0);
                 long start = System.nanoTime();
@@ -288,11 +289,11 @@ public final class ArchitectureTraining {
             }
             ComputationGraph head;
             if (state.epochsCompleted() > 0) {
-                head = store.load(name("last"), true);
+                head = store.load(name(CheckpointSlot.LAST), true);
             } else {
                 head = Optimizers.apply(headTemplate.clone(), config.train().fineTune().optimizer());
-                if (store.exists(name("top-best"))) {
-                    ParameterTransfer.copyMatchingParams(store.load(name("top-best"), false), head);
+                if (store.exists(name(CheckpointSlot.TOP_BEST))) {
+                    ParameterTransfer.copyMatchingParams(store.load(name(CheckpointSlot.TOP_BEST), false), head);
                 } else if (top != null) {
                     ParameterTransfer.copyMatchingParams(top, head);
                 }
@@ -305,7 +306,7 @@ public final class ArchitectureTraining {
                     state, sink(head, trunkCache, PHASE_FINE_TUNE),
                     epochProgress(PHASE_FINE_TUNE, data.trainImages().size()));
             fineSeconds = (System.nanoTime() - start) / 1e9;
-            if (bestScores == null && store.exists(name("best-head"))) { // resumed after the best was written
+            if (bestScores == null && store.exists(name(CheckpointSlot.BEST_HEAD))) { // resumed after the best was written
                 restoreBestScores();
             }
             writeServableBest();
@@ -345,12 +346,12 @@ public final class ArchitectureTraining {
         }
 
         private ResumeState resumeState() throws CheckpointException {
-            if (!store.exists(name("last"))) {
+            if (!store.exists(name(CheckpointSlot.LAST))) {
                 return PhaseRunner.fresh(PHASE_TOP, Double.NEGATIVE_INFINITY);
             }
-            ResumeState saved = store.readSidecar(name("last")).resumeState();
+            ResumeState saved = store.readSidecar(name(CheckpointSlot.LAST)).resumeState();
             if (saved == null) {
-                throw new CheckpointException(store.sidecarFile(name("last")) + " has no resume state; it was not "
+                throw new CheckpointException(store.sidecarFile(name(CheckpointSlot.LAST)) + " has no resume state; it was not "
                         + "written by a training run of this version");
             }
             LOG.info("{}: resuming {} after epoch {}", key(), saved.phase(), saved.epochsCompleted());
@@ -389,14 +390,14 @@ public final class ArchitectureTraining {
                 if (interval == 0 || state.phaseFinished() || now - lastCheckpointNanos >= interval * 1_000_000_000L) {
                     // The bests found since the previous checkpoint go first: "last" then records them as written.
                     if (pendingTopBest != null) {
-                        store.write(name("top-best"), pendingTopBest.model(), false, pendingTopBest.sidecar());
+                        store.write(name(CheckpointSlot.TOP_BEST), pendingTopBest.model(), false, pendingTopBest.sidecar());
                         pendingTopBest = null;
                     }
                     if (pendingBest != null) {
-                        store.write(name("best-head"), pendingBest.model(), false, pendingBest.sidecar());
+                        store.write(name(CheckpointSlot.BEST_HEAD), pendingBest.model(), false, pendingBest.sidecar());
                         pendingBest = null;
                     }
-                    store.write(name("last"), head, true, sidecar("last", "head", result, Map.of(), state));
+                    store.write(name(CheckpointSlot.LAST), head, true, sidecar("last", "head", result, Map.of(), state));
                     lastCheckpointNanos = System.nanoTime();
                 }
                 afterEpoch.after(key(), phase, result.epoch());
@@ -419,22 +420,22 @@ public final class ArchitectureTraining {
          * Written once per model (a full VGG16 zip is ~60 MB); during training only the trainable part is saved.
          */
         private void writeServableBest() throws CheckpointException {
-            if (!store.exists(name("best-head"))) {
+            if (!store.exists(name(CheckpointSlot.BEST_HEAD))) {
                 return;
             }
-            CheckpointSidecar head = store.readSidecar(name("best-head"));
+            CheckpointSidecar head = store.readSidecar(name(CheckpointSlot.BEST_HEAD));
             ParameterTransfer.copyMatchingParams(headTemplate, full);
-            ParameterTransfer.copyMatchingParams(store.load(name("best-head"), false), full);
-            store.write(name("best"), full, false, new CheckpointSidecar(head.formatVersion(), head.architecture(),
+            ParameterTransfer.copyMatchingParams(store.load(name(CheckpointSlot.BEST_HEAD), false), full);
+            store.write(name(CheckpointSlot.BEST), full, false, new CheckpointSidecar(head.formatVersion(), head.architecture(),
                     head.labels(), "best", "full", head.inputSize(), head.preprocessing(), head.resize(),
                     head.dataFormat(), head.phase(), head.epoch(), head.metrics(), head.thresholds(), null, null,
                     head.provenance(), null));
         }
 
         private void restoreBestScores() throws CheckpointException {
-            CheckpointSidecar best = store.readSidecar(name("best-head"));
+            CheckpointSidecar best = store.readSidecar(name(CheckpointSlot.BEST_HEAD));
             ComputationGraph bestHead = headTemplate.clone();
-            ParameterTransfer.copyMatchingParams(store.load(name("best-head"), false), bestHead);
+            ParameterTransfer.copyMatchingParams(store.load(name(CheckpointSlot.BEST_HEAD), false), bestHead);
             bestScores = scoreAll(bestHead, trunkCache);
             bestThresholds = best.thresholds();
             bestPhase = best.phase();

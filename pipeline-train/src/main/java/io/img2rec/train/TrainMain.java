@@ -14,7 +14,7 @@ import io.img2rec.eval.ModelEvaluation;
 import io.img2rec.eval.report.ReportFiles;
 import io.img2rec.eval.report.ReportWriter;
 import io.img2rec.eval.run.RunReader;
-import io.img2rec.train.run.RunFolder;
+import io.img2rec.core.run.RunLayout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,10 +60,10 @@ public final class TrainMain {
         Map<String, String> overrides = ConfigLoader.overridesFrom(properties);
         String resume = properties.getProperty("resume");
         PipelineConfig config;
-        RunFolder resumed = null;
+        RunLayout resumed = null;
         if (resume != null && !resume.isBlank()) {
             Path dir = Path.of(resume);
-            resumed = RunFolder.existing(dir.isAbsolute() ? dir : projectRoot.resolve(dir));
+            resumed = RunLayout.open(dir.isAbsolute() ? dir : projectRoot.resolve(dir));
             if (!overrides.isEmpty()) {
                 throw new ConfigException("-Dresume", List.of("a resumed run keeps its own config (" + resumed.config()
                         + "); remove the overrides " + overrides.keySet()));

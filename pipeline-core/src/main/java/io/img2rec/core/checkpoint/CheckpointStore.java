@@ -4,6 +4,7 @@ import io.img2rec.core.io.AtomicFiles;
 import io.img2rec.core.io.Sha256;
 import io.img2rec.core.run.RunFormatException;
 import io.img2rec.core.run.RunJson;
+import io.img2rec.core.run.RunLayout;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 
@@ -21,7 +22,7 @@ import java.util.stream.Stream;
  * sidecar rename is the commit, so a crash at any point leaves a sidecar whose zip exists and matches it. A reader
  * checks the zip against the sidecar's SHA-256, so a truncated or altered file is refused with a clear error.
  * Sidecars are bound with the run folder's one JSON binding ({@link RunJson}); names come from
- * {@link io.img2rec.core.run.RunLayout#checkpointName}.
+ * {@link RunLayout#checkpointName}.
  */
 public final class CheckpointStore {
 
@@ -36,7 +37,7 @@ public final class CheckpointStore {
     }
 
     public Path sidecarFile(String name) {
-        return folder.resolve(io.img2rec.core.run.RunLayout.sidecarFileName(name));
+        return folder.resolve(RunLayout.sidecarFileName(name));
     }
 
     /** Saves a model and then its sidecar (file name and hash filled in); returns the sidecar as written. */
@@ -48,7 +49,7 @@ public final class CheckpointStore {
             try {
                 ModelSerializer.writeModel(model, temp.toFile(), withUpdater);
                 String sha = Sha256.of(temp);
-                String fileName = name + "-" + sha.substring(0, 12) + ".zip";
+                String fileName = RunLayout.modelFileName(name, sha);
                 Files.move(temp, folder.resolve(fileName), StandardCopyOption.ATOMIC_MOVE,
                         StandardCopyOption.REPLACE_EXISTING);
                 CheckpointSidecar complete = sidecar.withModel(fileName, sha);

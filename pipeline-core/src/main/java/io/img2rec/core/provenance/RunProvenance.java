@@ -13,7 +13,7 @@ import java.util.Map;
 public record RunProvenance(String configHash, String manifestHash, long seed, String gitCommit,
                             String weightsSource, Map<String, String> versions, String backend, String createdAt) {
     public RunProvenance {
-        versions = Map.copyOf(versions);
+        versions = versions == null ? Map.of() : Map.copyOf(versions);
     }
 
     public boolean randomWeights() {

@@ -45,6 +45,8 @@ public record RunLayout(Path root) {
     public static final String METRICS_JSON = "metrics.json";
     /** The evaluation's metrics as a table. */
     public static final String METRICS_CSV = "metrics.csv";
+    /** The report's plots as PNG files. */
+    public static final String REPORT_PLOTS = "plots";
     /** The training log, where the command line writes one. */
     public static final String LOG = "train.log";
     /** The model name of a multilabel model in checkpoint names ({@code <architecture>-multilabel-<slot>}). */
@@ -106,6 +108,18 @@ public record RunLayout(Path root) {
     /** {@code <name>.json}, the sidecar file of a checkpoint name. */
     public static String sidecarFileName(String checkpointName) {
         return checkpointName + ".json";
+    }
+
+    /**
+     * The zip file name of checkpoint {@code checkpointName} whose content hashes to {@code sha256}:
+     * {@code <name>-<first 12 hex digits>.zip} (the sidecar names it; readers follow the sidecar, not this rule).
+     */
+    public static String modelFileName(String checkpointName, String sha256) {
+        if (sha256 == null || sha256.length() < 12) {
+            throw new IllegalArgumentException("checkpoint " + checkpointName + ": SHA-256 '" + sha256
+                    + "' is not a hex digest of at least 12 digits");
+        }
+        return checkpointName + "-" + sha256.substring(0, 12) + ".zip";
     }
 
     public Path config() {

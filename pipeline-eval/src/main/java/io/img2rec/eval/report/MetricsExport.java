@@ -14,8 +14,8 @@ import io.img2rec.core.metrics.AveragedMetrics;
 import io.img2rec.core.metrics.BinaryMetrics;
 import io.img2rec.core.metrics.BootstrapInterval;
 import io.img2rec.core.metrics.MetricValue;
-import io.img2rec.eval.run.Prediction;
-import io.img2rec.eval.run.RunFolder;
+import io.img2rec.core.run.Prediction;
+import io.img2rec.eval.run.FinishedRun;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 
@@ -38,7 +38,7 @@ final class MetricsExport {
     private MetricsExport() {
     }
 
-    static String json(EvaluationResult result, List<RunFolder> runs, String generatedAt) throws IOException {
+    static String json(EvaluationResult result, List<FinishedRun> runs, String generatedAt) throws IOException {
         ObjectNode root = JSON.createObjectNode();
         root.put("generatedAt", generatedAt);
         root.put("evaluatedSplit", Split.TEST.code());
@@ -49,7 +49,7 @@ final class MetricsExport {
         bootstrap.put("resamples", result.options().bootstrap().resamples());
         bootstrap.put("confidence", result.options().bootstrap().confidence());
         ArrayNode runArray = root.putArray("runs");
-        for (RunFolder run : runs) {
+        for (FinishedRun run : runs) {
             ObjectNode r = runArray.addObject();
             r.put("dir", run.dir().toString());
             r.put("configName", run.configName());
