@@ -6,6 +6,7 @@ import io.img2rec.core.config.ConfigLocator;
 import io.img2rec.core.config.PipelineConfig;
 import io.img2rec.core.nativeio.NativeSetup;
 import io.img2rec.core.nativeio.OneDnnStatus;
+import io.img2rec.core.run.RunLayout;
 import io.img2rec.eval.EvaluationOptions;
 import io.img2rec.eval.EvaluationResult;
 import io.img2rec.eval.Evaluator;
@@ -14,7 +15,6 @@ import io.img2rec.eval.ModelEvaluation;
 import io.img2rec.eval.report.ReportFiles;
 import io.img2rec.eval.report.ReportWriter;
 import io.img2rec.eval.run.RunReader;
-import io.img2rec.core.run.RunLayout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

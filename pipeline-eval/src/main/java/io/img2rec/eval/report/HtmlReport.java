@@ -1,19 +1,19 @@
 package io.img2rec.eval.report;
 
 import io.img2rec.core.manifest.Split;
+import io.img2rec.core.metrics.AveragedMetrics;
+import io.img2rec.core.metrics.BinaryMetrics;
+import io.img2rec.core.metrics.ConfusionMatrix;
 import io.img2rec.core.provenance.RunProvenance;
+import io.img2rec.core.run.EpochRecord;
+import io.img2rec.core.run.Prediction;
 import io.img2rec.eval.ClassBalance;
 import io.img2rec.eval.EvaluationResult;
 import io.img2rec.eval.HardExample;
 import io.img2rec.eval.LabelEvaluation;
 import io.img2rec.eval.ModelAverages;
 import io.img2rec.eval.ModelEvaluation;
-import io.img2rec.core.metrics.AveragedMetrics;
-import io.img2rec.core.metrics.BinaryMetrics;
-import io.img2rec.core.metrics.ConfusionMatrix;
 import io.img2rec.eval.run.CheckpointStatus;
-import io.img2rec.core.run.EpochRecord;
-import io.img2rec.core.run.Prediction;
 import io.img2rec.eval.run.FinishedRun;
 import tech.tablesaw.api.Table;
 
