@@ -39,7 +39,8 @@ import java.util.TreeSet;
  * and only then loads the zips (each verified against its sidecar's SHA-256).
  *
  * <p>Checks, each refusing the whole set with a {@link ModelLoadException} naming the file and value:
- * sidecar format version (by {@link CheckpointStore#readSidecar}, which reads every sidecar); known architecture ({@code vgg16}, {@code resnet50}, {@code tiny_cnn}); at least one label,
+ * sidecar format version (checked by {@link CheckpointStore#readSidecar}); known architecture ({@code vgg16},
+ * {@code resnet50}, {@code tiny_cnn}); at least one label,
  * no label twice in one model; input size ≥ 8; preprocessing / resize / data format among the known names;
  * thresholds in [0, 1] (a label without one gets 0.5, logged); one model per (label, architecture); the models of
  * one architecture agree on input size and pre-processing; every required label covered by at least one model;

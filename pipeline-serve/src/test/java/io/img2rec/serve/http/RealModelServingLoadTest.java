@@ -176,7 +176,8 @@ class RealModelServingLoadTest {
                 }
             }
             CheckpointSidecar s = ServeFixtures.sidecar("vgg16", label, 0.5, "bgr_rescale");
-            store.write(RunLayout.checkpointName("vgg16", label, CheckpointSlot.BEST), model, false, new CheckpointSidecar(s.formatVersion(),
+            store.write(RunLayout.checkpointName("vgg16", label, CheckpointSlot.BEST), model, false,
+                    new CheckpointSidecar(s.formatVersion(),
                     s.architecture(), s.labels(), s.kind(), s.contents(), 150, s.preprocessing(), s.resize(), "nchw",
                     s.phase(), s.epoch(), s.metrics(), s.thresholds(), null, null, s.provenance(), null));
             model.close();

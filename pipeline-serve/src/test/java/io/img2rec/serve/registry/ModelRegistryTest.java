@@ -92,7 +92,8 @@ class ModelRegistryTest {
     void refusesAnAlteredModelFileAndSkipsHeadCheckpoints() throws Exception {
         CheckpointSidecar written = ServeFixtures.writeTiny(dir, "vgg16", "hat", 1);
         CheckpointSidecar head = ServeFixtures.sidecar("vgg16", "hat", 0.5, "bgr_rescale");
-        ServeFixtures.write(dir, RunLayout.checkpointName("vgg16", "hat", CheckpointSlot.BEST_HEAD), new CheckpointSidecar(head.formatVersion(), head.architecture(),
+        ServeFixtures.write(dir, RunLayout.checkpointName("vgg16", "hat", CheckpointSlot.BEST_HEAD),
+                new CheckpointSidecar(head.formatVersion(), head.architecture(),
                 head.labels(), "best", "head", 32, head.preprocessing(), head.resize(), head.dataFormat(), head.phase(),
                 head.epoch(), head.metrics(), head.thresholds(), null, null, head.provenance(), null), 2);
         try (ModelRegistry registry = ModelRegistry.load(List.of(dir), List.of("hat"))) {
@@ -106,7 +107,7 @@ class ModelRegistryTest {
     @Test
     void refusesASidecarOfANewerFormatSayingWhatToDo() throws Exception {
         ServeFixtures.writeTiny(dir, "vgg16", "hat", 1);
-        Path sidecar = dir.resolve(RunLayout.sidecarFileName(RunLayout.checkpointName("vgg16", "hat", CheckpointSlot.BEST)));
+        Path sidecar = new RunLayout(dir).checkpointSidecar("vgg16", "hat", CheckpointSlot.BEST);
         Files.writeString(sidecar, Files.readString(sidecar).replace("\"formatVersion\" : 1", "\"formatVersion\" : 2"));
         var e = assertThrows(ModelLoadException.class, () -> ModelRegistry.load(List.of(dir), List.of("hat")));
         assertTrue(e.getMessage().startsWith(sidecar + ": formatVersion 2 is newer than this img2rec reads (up to 1)"),

@@ -39,7 +39,8 @@ public final class ServeFixtures {
     /** Writes a tiny CNN as {@code <arch>-<label>-best} with a sidecar saying what it is. */
     public static CheckpointSidecar writeTiny(Path folder, String architecture, String label, long seed)
             throws Exception {
-        return write(folder, RunLayout.checkpointName(architecture, label, CheckpointSlot.BEST), sidecar(architecture, label, 0.5,
+        return write(folder, RunLayout.checkpointName(architecture, label, CheckpointSlot.BEST),
+                sidecar(architecture, label, 0.5,
                 architecture.equals("resnet50") ? "caffe" : "bgr_rescale"), seed);
     }
 
