@@ -1,6 +1,7 @@
 package io.img2rec.serve.registry;
 
 import io.img2rec.core.checkpoint.CheckpointSidecar;
+import io.img2rec.core.checkpoint.CheckpointStore;
 import io.img2rec.core.run.CheckpointSlot;
 import io.img2rec.core.run.RunLayout;
 import io.img2rec.serve.testing.ServeFixtures;
@@ -107,7 +108,8 @@ class ModelRegistryTest {
     @Test
     void refusesASidecarOfANewerFormatSayingWhatToDo() throws Exception {
         ServeFixtures.writeTiny(dir, "vgg16", "hat", 1);
-        Path sidecar = new RunLayout(dir).checkpointSidecar("vgg16", "hat", CheckpointSlot.BEST);
+        Path sidecar = new CheckpointStore(dir)
+                .sidecarFile(RunLayout.checkpointName("vgg16", "hat", CheckpointSlot.BEST));
         Files.writeString(sidecar, Files.readString(sidecar).replace("\"formatVersion\" : 1", "\"formatVersion\" : 2"));
         var e = assertThrows(ModelLoadException.class, () -> ModelRegistry.load(List.of(dir), List.of("hat")));
         assertTrue(e.getMessage().startsWith(sidecar + ": formatVersion 2 is newer than this img2rec reads (up to 1)"),
