@@ -26,9 +26,11 @@ import java.util.List;
 /**
  * {@code metrics.json} and {@code metrics.csv}: every number at full precision. A defined metric is a JSON number;
  * an undefined one is {@code null} with a sibling {@code <name>NA} holding the reason (in the CSV: an empty
- * {@code value} and a {@code na_reason}).
+ * {@code value} and a {@code na_reason}). {@code metrics.json} carries {@code formatVersion} ({@link #FORMAT_VERSION}).
  */
 final class MetricsExport {
+    /** The version of {@code metrics.json} written; a field added or changed in meaning raises it. */
+    static final int FORMAT_VERSION = 1;
 
     static final List<String> CSV_COLUMNS = List.of("model", "label", "split", "threshold_kind", "threshold",
             "metric", "value", "na_reason");
@@ -40,6 +42,7 @@ final class MetricsExport {
 
     static String json(EvaluationResult result, List<FinishedRun> runs, String generatedAt) throws IOException {
         ObjectNode root = JSON.createObjectNode();
+        root.put("formatVersion", FORMAT_VERSION);
         root.put("generatedAt", generatedAt);
         root.put("evaluatedSplit", Split.TEST.code());
         root.put("thresholdChosenOn", Split.VALIDATION.code());

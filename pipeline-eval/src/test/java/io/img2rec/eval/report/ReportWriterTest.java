@@ -91,6 +91,7 @@ class ReportWriterTest {
         assertNoNotANumber(files);
         String json = Files.readString(files.json());
         assertTrue(json.contains("\"rocAuc\"") && json.contains("\"seed\" : 3"), json.substring(0, 400));
+        assertTrue(json.contains("\"formatVersion\" : " + MetricsExport.FORMAT_VERSION), json.substring(0, 400));
         List<String> csv = Files.readAllLines(files.csv());
         assertEquals(String.join(",", MetricsExport.CSV_COLUMNS), csv.get(0));
         assertTrue(csv.stream().anyMatch(l -> l.matches("ensemble,hat,test,none,,roc_auc,[01]\\.[0-9E-]+,")), csv.get(1));
