@@ -2,7 +2,7 @@ package io.img2rec.eval;
 
 import io.img2rec.eval.report.ReportFiles;
 import io.img2rec.eval.report.ReportWriter;
-import io.img2rec.eval.run.RunFolder;
+import io.img2rec.eval.run.FinishedRun;
 import io.img2rec.eval.run.RunFolderException;
 import io.img2rec.eval.run.RunReader;
 
@@ -50,7 +50,7 @@ public final class EvaluateMain {
         if (runList == null || runList.isBlank()) {
             throw new UsageException("no run folder given: pass -Drun=runs/<stamp>-<config>[,<another run>]");
         }
-        List<RunFolder> runs = new ArrayList<>();
+        List<FinishedRun> runs = new ArrayList<>();
         for (String part : runList.split(",")) {
             if (!part.isBlank()) {
                 runs.add(RunReader.read(Path.of(part.strip())));

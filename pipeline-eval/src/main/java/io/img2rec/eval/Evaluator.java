@@ -7,8 +7,8 @@ import io.img2rec.core.metrics.BootstrapInterval;
 import io.img2rec.core.metrics.LabelReport;
 import io.img2rec.core.metrics.ScoredLabels;
 import io.img2rec.core.metrics.ThresholdSelection;
-import io.img2rec.eval.run.Prediction;
-import io.img2rec.eval.run.RunFolder;
+import io.img2rec.core.run.Prediction;
+import io.img2rec.eval.run.FinishedRun;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -54,18 +54,18 @@ public final class Evaluator {
      * Evaluates several runs together (e.g. a VGG16 run and a ResNet50 run) so that their models form one ensemble.
      * A model name used by more than one run is renamed {@code <model>@<run folder>} in each of them.
      */
-    public EvaluationResult evaluate(List<RunFolder> runs) {
+    public EvaluationResult evaluate(List<FinishedRun> runs) {
         if (runs.isEmpty()) {
             throw new IllegalArgumentException("no runs to evaluate");
         }
         Map<String, Integer> runsPerModel = new HashMap<>();
-        for (RunFolder run : runs) {
+        for (FinishedRun run : runs) {
             run.models().forEach(m -> runsPerModel.merge(m, 1, Integer::sum));
         }
         List<String> notes = new ArrayList<>();
         List<Prediction> predictions = new ArrayList<>();
         Set<String> labels = new LinkedHashSet<>();
-        for (RunFolder run : runs) {
+        for (FinishedRun run : runs) {
             labels.addAll(run.labels());
             Set<String> renamed = new TreeSet<>();
             for (Prediction p : run.predictions()) {

@@ -1,7 +1,7 @@
 package io.img2rec.eval;
 
 import io.img2rec.core.manifest.Split;
-import io.img2rec.eval.run.Prediction;
+import io.img2rec.core.run.Prediction;
 import io.img2rec.eval.run.RunReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,5 +1,23 @@
 package io.img2rec.eval;
 
+import io.img2rec.core.checkpoint.CheckpointSidecar;
+import io.img2rec.core.config.ConfigException;
+import io.img2rec.core.config.ConfigLoader;
+import io.img2rec.core.config.ConfigWriter;
+import io.img2rec.core.io.AtomicFiles;
+import io.img2rec.core.io.Sha256;
+import io.img2rec.core.manifest.Split;
+import io.img2rec.core.provenance.RunProvenance;
+import io.img2rec.core.run.CheckpointSlot;
+import io.img2rec.core.run.EpochMetricsCsv;
+import io.img2rec.core.run.EpochRecord;
+import io.img2rec.core.run.Prediction;
+import io.img2rec.core.run.PredictionsCsv;
+import io.img2rec.core.run.ProvenanceFile;
+import io.img2rec.core.run.RunJson;
+import io.img2rec.core.run.RunLayout;
+import io.img2rec.core.run.RunSummary;
+
 import javax.imageio.ImageIO;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -9,18 +27,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 
 /**
- * Writes small run folders in the trainer's format for tests: predictions are generated from a seeded random
+ * Writes small run folders for tests through the run format's own writers ({@code io.img2rec.core.run}): predictions are generated from a seeded random
  * generator (scores loosely follow the truth), and tiny PNG images are written under a dataset root.
  */
 public final class RunFolderFixture {
 
     private final Path dir;
     private final Path datasetRoot;
-    private final List<String> predictionRows = new ArrayList<>();
+    private final List<Prediction> predictions = new ArrayList<>();
     private String weightsSource = "imagenet:dl4j-zoo";
     private boolean provenance = true;
     private boolean summary = true;
@@ -83,8 +101,7 @@ public final class RunFolderFixture {
 
     /** One predictions.csv row; {@code score} may be NaN. */
     public RunFolderFixture row(String path, String split, String model, String label, int truth, double score) {
-        predictionRows.add(path + "," + split + "," + model + "," + label + "," + truth + ","
-                + (Double.isNaN(score) ? "NaN" : Double.toString(score)));
+        predictions.add(new Prediction(path, Split.fromCode(split), model, label, truth == 1, score));
         return this;
     }
 
@@ -118,56 +135,63 @@ public final class RunFolderFixture {
     }
 
     public Path write() throws IOException {
+        RunLayout run = new RunLayout(dir);
         Files.createDirectories(dir);
-        Files.writeString(dir.resolve("config.yaml"), "name: " + configName + "\nlabels: [" + String.join(", ", labels)
-                + "]\ndata:\n  root: " + datasetRoot + "\nseed: 7\n");
-        Files.writeString(dir.resolve("predictions.csv"),
-                "path,split,model,label,truth,score\n" + String.join("\n", predictionRows) + "\n");
-        List<String> models = predictionRows.stream().map(r -> r.split(",")[2]).distinct().toList();
+        try {
+            AtomicFiles.writeString(run.config(), ConfigWriter.toYaml(ConfigLoader.parse("name: " + configName
+                    + "\nlabels: [" + String.join(", ", labels) + "]\ndata:\n  root: " + datasetRoot + "\nseed: 7\n",
+                    "fixture", Map.of())));
+        } catch (ConfigException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        PredictionsCsv.write(run.predictions(), predictions);
+        List<String> models = predictions.stream().map(Prediction::model).distinct().toList();
+        RunProvenance runProvenance = new RunProvenance("cfg123", "man456", 7, "abc1234", weightsSource,
+                Map.of("dl4j", "1.0.0-M2.1", "java", "17"), "CpuBackend (oneDNN helpers on)", "2024-01-01T12:00:00Z");
         if (provenance) {
-            Files.writeString(dir.resolve("provenance.json"), """
-                    {"configHash":"cfg123","manifestHash":"man456","seed":7,"gitCommit":"abc1234",
-                     "weightsSource":"%s","versions":{"dl4j":"1.0.0-M2.1","java":"17"},
-                     "backend":"CpuBackend (oneDNN helpers on)","createdAt":"2024-01-01T12:00:00Z"}
-                    """.formatted(weightsSource));
+            ProvenanceFile.write(run.provenance(), runProvenance);
         }
         if (summary) {
-            Files.writeString(dir.resolve("run-summary.json"), """
-                    {"datasetRoot": "%s", "counts": {"train": 6, "validation": 6, "test": 6},
-                     "durationsSeconds": {"cache": 12.5, "top": 30.25, "fine_tune": 95.0, "total": 137.75},
-                     "imagesPerSecond": {"cache": 40.0, "top": 900.5}}
-                    """.formatted(datasetRoot.toString().replace("\\", "\\\\")));
+            RunSummary.write(run.runSummary(), RunSummary.of(datasetRoot,
+                    Map.of("train", 6L, "validation", 6L, "test", 6L),
+                    Map.of("cache", 12.5, "top", 30.25, "fine_tune", 95.0, "total", 137.75),
+                    Map.of("cache", 40.0, "top", 900.5), 0, List.of()));
         }
         if (epochs) {
-            StringBuilder csv = new StringBuilder("model,label,phase,epoch,train_loss,validation_loss,validation_auc,"
-                    + "validation_accuracy,seconds,images_per_second\n");
+            List<EpochRecord> rows = new ArrayList<>();
             for (String model : models) {
                 for (String label : labels) {
                     for (String phase : List.of("top", "fine_tune")) {
                         for (int e = 1; e <= 3; e++) {
                             double loss = 0.7 / (e + (phase.equals("top") ? 0 : 3));
-                            csv.append(String.format(Locale.ROOT, "%s,%s,%s,%d,%.4f,%.4f,%.4f,%.4f,1.5,100%n",
-                                    model, label, phase, e, loss, loss * 1.1, 0.6 + 0.05 * e, 0.55 + 0.05 * e));
+                            rows.add(EpochRecord.of(model, label, phase, e, loss, loss * 1.1, 0.6 + 0.05 * e,
+                                    0.55 + 0.05 * e, 1.5, 100));
                         }
                     }
                 }
             }
-            Files.writeString(dir.resolve("metrics-epochs.csv"), csv);
+            EpochMetricsCsv.write(run.epochMetrics(), rows);
         }
         if (checkpoints) {
-            Files.createDirectories(dir.resolve("checkpoints"));
+            Files.createDirectories(run.checkpoints());
             for (String model : models) {
                 for (String label : labels) {
-                    String zip = model + "-" + label + "-best-0123456789ab.zip";
-                    Files.writeString(dir.resolve("checkpoints/" + zip), "zip");
-                    Files.writeString(dir.resolve("checkpoints/" + model + "-" + label + "-best.json"),
-                            "{\"modelFile\": \"" + zip + "\"}");
+                    // A stand-in zip (evaluation only checks that it exists) with a real sidecar naming it.
+                    String zip = "zip of " + model + "-" + label;
+                    String sha = Sha256.of(zip);
+                    String name = RunLayout.checkpointName(model, label, CheckpointSlot.BEST);
+                    String zipName = RunLayout.modelFileName(name, sha);
+                    Files.writeString(run.checkpoints().resolve(zipName), zip);
+                    RunJson.write(run.checkpointSidecar(model, label, CheckpointSlot.BEST), new CheckpointSidecar(
+                            CheckpointSidecar.FORMAT_VERSION, model, List.of(label), "best", "full", 32, "bgr_rescale",
+                            "nearest", "nhwc", "fine_tune", 3, Map.of("validation_auc", 0.75), Map.of(label, 0.5),
+                            zipName, sha, runProvenance, null));
                 }
             }
         }
         if (images) {
             int k = 0;
-            for (String path : predictionRows.stream().map(r -> r.split(",")[0]).distinct().toList()) {
+            for (String path : predictions.stream().map(Prediction::path).distinct().toList()) {
                 Path file = datasetRoot.resolve(path);
                 Files.createDirectories(file.getParent());
                 BufferedImage image = new BufferedImage(40, 30, BufferedImage.TYPE_INT_RGB);

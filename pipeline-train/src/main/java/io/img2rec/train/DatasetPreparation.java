@@ -6,7 +6,7 @@ import io.img2rec.core.manifest.Manifest;
 import io.img2rec.core.manifest.ManifestCsv;
 import io.img2rec.core.manifest.ManifestException;
 import io.img2rec.core.manifest.Split;
-import io.img2rec.train.run.RunFolder;
+import io.img2rec.core.run.RunLayout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +29,7 @@ public final class DatasetPreparation {
     private DatasetPreparation() {
     }
 
-    public static Manifest scanAndSplit(PipelineConfig config, Path datasetRoot, RunFolder run, boolean showProgress)
+    public static Manifest scanAndSplit(PipelineConfig config, Path datasetRoot, RunLayout run, boolean showProgress)
             throws ManifestException, IOException {
         if (!Files.isDirectory(datasetRoot)) {
             throw new ManifestException("the dataset folder " + datasetRoot + " does not exist: set data.root in the "
@@ -45,7 +45,7 @@ public final class DatasetPreparation {
         return split;
     }
 
-    public static Manifest readBack(RunFolder run, List<String> labels) throws ManifestException {
+    public static Manifest readBack(RunLayout run, List<String> labels) throws ManifestException {
         Manifest manifest = ManifestCsv.read(run.manifest(), labels);
         checkUsable(manifest, labels);
         return manifest;

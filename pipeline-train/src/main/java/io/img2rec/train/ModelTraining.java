@@ -14,7 +14,7 @@ import io.img2rec.train.cache.CacheItem;
 import io.img2rec.train.cache.FrozenTrunkCache;
 import io.img2rec.train.checkpoint.CheckpointNames;
 import io.img2rec.train.checkpoint.CheckpointPolicy;
-import io.img2rec.train.checkpoint.CheckpointSlot;
+import io.img2rec.core.run.CheckpointSlot;
 import io.img2rec.train.checkpoint.ResumePlan;
 import io.img2rec.train.checkpoint.SidecarFactory;
 import io.img2rec.train.loop.ClassWeighting;

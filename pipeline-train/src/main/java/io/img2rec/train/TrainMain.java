@@ -6,6 +6,7 @@ import io.img2rec.core.config.ConfigLocator;
 import io.img2rec.core.config.PipelineConfig;
 import io.img2rec.core.nativeio.NativeSetup;
 import io.img2rec.core.nativeio.OneDnnStatus;
+import io.img2rec.core.run.RunLayout;
 import io.img2rec.eval.EvaluationOptions;
 import io.img2rec.eval.EvaluationResult;
 import io.img2rec.eval.Evaluator;
@@ -19,7 +20,6 @@ import io.img2rec.train.api.TrainedRun;
 import io.img2rec.train.api.Training;
 import io.img2rec.train.api.TrainingCancelledException;
 import io.img2rec.train.api.TrainingException;
-import io.img2rec.train.run.RunFolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,10 +81,10 @@ public final class TrainMain {
         Map<String, String> overrides = ConfigLoader.overridesFrom(properties);
         String resume = properties.getProperty("resume");
         PipelineConfig config;
-        RunFolder resumed = null;
+        RunLayout resumed = null;
         if (resume != null && !resume.isBlank()) {
             Path dir = Path.of(resume);
-            resumed = RunFolder.existing(dir.isAbsolute() ? dir : projectRoot.resolve(dir));
+            resumed = RunLayout.open(dir.isAbsolute() ? dir : projectRoot.resolve(dir));
             if (!overrides.isEmpty()) {
                 throw new ConfigException("-Dresume", List.of("a resumed run keeps its own config (" + resumed.config()
                         + "); remove the overrides " + overrides.keySet()));

@@ -2,7 +2,7 @@ package io.img2rec.train;
 
 import io.img2rec.core.checkpoint.CheckpointStore;
 import io.img2rec.core.config.PipelineConfig;
-import io.img2rec.train.run.RunFolder;
+import io.img2rec.core.run.RunLayout;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,7 +45,7 @@ class ResumeTest {
             try (var runs = Files.list(dir.resolve("runs-" + stop[1]))) {
                 runDir = runs.findFirst().orElseThrow();
             }
-            TrainingJob.Result resumed = TinyRuns.job(again, dir).resume(RunFolder.existing(runDir));
+            TrainingJob.Result resumed = TinyRuns.job(again, dir).resume(RunLayout.open(runDir));
 
             for (String name : List.of("tiny_cnn-hat-best", "tiny_cnn-eyewear-best", "tiny_cnn-eyewear-last")) {
                 ComputationGraph expected = new CheckpointStore(straight.run().checkpoints()).load(name, false);

@@ -2,7 +2,7 @@ package io.img2rec.train;
 
 import io.img2rec.core.config.PipelineConfig;
 import io.img2rec.core.nativeio.NativeSetup;
-import io.img2rec.train.run.RunFolder;
+import io.img2rec.core.run.RunLayout;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +37,7 @@ public final class TrainChildProcess {
             System.out.println("EPOCH " + model + " " + phase + " " + epoch);
             System.out.flush();
         }));
-        TrainingJob.Result result = resume ? job.resume(RunFolder.existing(Path.of(args[3]))) : job.runNew();
+        TrainingJob.Result result = resume ? job.resume(RunLayout.open(Path.of(args[3]))) : job.runNew();
         System.out.println("DONE " + result.run().root());
         System.out.flush();
         System.exit(0);

@@ -3,6 +3,10 @@ package io.img2rec.train;
 import io.img2rec.core.checkpoint.CheckpointSidecar;
 import io.img2rec.core.checkpoint.CheckpointStore;
 import io.img2rec.core.config.PipelineConfig;
+import io.img2rec.core.run.EpochMetricsCsv;
+import io.img2rec.core.run.PredictionsCsv;
+import io.img2rec.core.run.ProvenanceFile;
+import io.img2rec.core.run.RunSummary;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,6 +47,13 @@ class TrainingJobTest {
         assertEquals(1 + 3 * (2 + 2), epochs.size(), String.join("\n", epochs));
         assertTrue(Files.readString(result.run().provenance()).contains("random"));
         assertNotEquals(0, result.outcome().imagesPerSecond().get("cache"));
+        // What the trainer wrote reads back through the run format's own readers.
+        assertEquals(result.provenance(), ProvenanceFile.read(result.run().provenance()));
+        assertEquals(result.manifest().size() * 3, PredictionsCsv.read(result.run().predictions()).size());
+        assertEquals(3 * (2 + 2), EpochMetricsCsv.read(result.run().epochMetrics()).size());
+        RunSummary summary = RunSummary.read(result.run().runSummary());
+        assertEquals(List.of("hat", "beard", "eyewear"), summary.best().stream().map(RunSummary.BestModel::model).toList());
+        assertEquals(data.toAbsolutePath().normalize(), summary.datasetRootPath().orElseThrow());
 
         // Frozen layers are bit-identical to the seeded starting network; the unfrozen ones moved.
         ComputationGraph start = TrainingJob.network(config);

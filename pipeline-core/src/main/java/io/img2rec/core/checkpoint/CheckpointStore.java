@@ -1,9 +1,10 @@
 package io.img2rec.core.checkpoint;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.img2rec.core.io.AtomicFiles;
 import io.img2rec.core.io.Sha256;
+import io.img2rec.core.run.RunFormatException;
+import io.img2rec.core.run.RunJson;
+import io.img2rec.core.run.RunLayout;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 
@@ -20,10 +21,10 @@ import java.util.stream.Stream;
  * A write puts the new zip beside the old one, then replaces the sidecar atomically, then deletes the old zip: the
  * sidecar rename is the commit, so a crash at any point leaves a sidecar whose zip exists and matches it. A reader
  * checks the zip against the sidecar's SHA-256, so a truncated or altered file is refused with a clear error.
+ * Sidecars are bound with the run folder's one JSON binding ({@link RunJson}); names come from
+ * {@link RunLayout#checkpointName}.
  */
 public final class CheckpointStore {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
     private final Path folder;
 
@@ -36,7 +37,7 @@ public final class CheckpointStore {
     }
 
     public Path sidecarFile(String name) {
-        return folder.resolve(name + ".json");
+        return folder.resolve(RunLayout.sidecarFileName(name));
     }
 
     /** Saves a model and then its sidecar (file name and hash filled in); returns the sidecar as written. */
@@ -48,11 +49,11 @@ public final class CheckpointStore {
             try {
                 ModelSerializer.writeModel(model, temp.toFile(), withUpdater);
                 String sha = Sha256.of(temp);
-                String fileName = name + "-" + sha.substring(0, 12) + ".zip";
+                String fileName = RunLayout.modelFileName(name, sha);
                 Files.move(temp, folder.resolve(fileName), StandardCopyOption.ATOMIC_MOVE,
                         StandardCopyOption.REPLACE_EXISTING);
                 CheckpointSidecar complete = sidecar.withModel(fileName, sha);
-                AtomicFiles.writeString(sidecarFile(name), JSON.writeValueAsString(complete));
+                RunJson.write(sidecarFile(name), complete);
                 removeLeftovers(name, fileName);
                 return complete;
             } finally {
@@ -81,11 +82,16 @@ public final class CheckpointStore {
         }
     }
 
+    /**
+     * Reads a sidecar; one without {@code formatVersion} is version 1, one of a version newer than
+     * {@link CheckpointSidecar#FORMAT_VERSION} is refused with a message saying so.
+     */
     public static CheckpointSidecar readSidecar(Path sidecarFile) throws CheckpointException {
         try {
-            return JSON.readValue(sidecarFile.toFile(), CheckpointSidecar.class);
-        } catch (IOException e) {
-            throw new CheckpointException(sidecarFile + ": not a readable checkpoint sidecar (" + e.getMessage() + ")", e);
+            return RunJson.readVersioned(sidecarFile, CheckpointSidecar.class, CheckpointSidecar.FORMAT_VERSION,
+                    "checkpoint sidecar", true);
+        } catch (RunFormatException e) {
+            throw new CheckpointException(e.getMessage(), e.getCause() == null ? e : e.getCause());
         }
     }
 

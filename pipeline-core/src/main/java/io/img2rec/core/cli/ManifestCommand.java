@@ -5,6 +5,7 @@ import io.img2rec.core.config.ConfigLoader;
 import io.img2rec.core.config.ConfigLocator;
 import io.img2rec.core.config.PipelineConfig;
 import io.img2rec.core.dataset.DatasetScan;
+import io.img2rec.core.manifest.ManifestCsv;
 import io.img2rec.core.manifest.ManifestException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -39,7 +40,7 @@ public final class ManifestCommand implements Callable<Integer> {
         Path root = c.data().root().isAbsolute() ? c.data().root() : projectRoot.resolve(c.data().root());
         DatasetScan.Prepared prepared = DatasetScan.run(c, root, out, !noProgress);
         prepared.summary().print(System.out);
-        System.out.println("wrote " + out.resolve("manifest.csv") + " (" + prepared.scan().manifest().size()
+        System.out.println("wrote " + out.resolve(ManifestCsv.MANIFEST_FILE) + " (" + prepared.scan().manifest().size()
                 + " images, " + prepared.scan().rejected().size() + " rejected)");
         return 0;
     }

@@ -33,7 +33,7 @@ public final class DatasetScan {
                 scan.rejected());
         split.writeTo(out);
         ManifestSummary summary = ManifestSummary.of(split.manifest(), split.rejected());
-        summary.saveCsv(out.resolve("summary"));
+        summary.saveCsv(out.resolve(io.img2rec.core.run.RunLayout.SUMMARY_FOLDER));
         return new Prepared(split, summary);
     }
 

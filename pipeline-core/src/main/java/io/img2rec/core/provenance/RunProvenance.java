@@ -22,7 +22,7 @@ public record RunProvenance(String configHash, String manifestHash, long seed, S
                             WeightsSource weights) {
     @JsonCreator
     public RunProvenance {
-        versions = Map.copyOf(versions);
+        versions = versions == null ? Map.of() : Map.copyOf(versions);
     }
 
     /** Provenance without a typed weights source (as written before {@code weights} was recorded). */

@@ -130,4 +130,16 @@ class CheckpointStoreTest {
         assertTrue(e.getMessage().contains(written.modelSha256()) && e.getMessage().contains("0".repeat(64)),
                 e.getMessage());
     }
+
+    @Test
+    void aSidecarOfANewerFormatIsRefusedWithWhatToDo() throws Exception {
+        var store = new CheckpointStore(dir);
+        store.write("m-best", tiny(1), false, sidecar(1));
+        Path sidecarFile = store.sidecarFile("m-best");
+        Files.writeString(sidecarFile,
+                Files.readString(sidecarFile).replace("\"formatVersion\" : 1", "\"formatVersion\" : 2"));
+        var e = assertThrows(CheckpointException.class, () -> CheckpointStore.readSidecar(sidecarFile));
+        assertTrue(e.getMessage().startsWith(sidecarFile + ": formatVersion 2 is newer than this img2rec reads (up to 1)"),
+                e.getMessage());
+    }
 }

@@ -1,17 +1,17 @@
 package io.img2rec.eval.report;
 
 import io.img2rec.core.manifest.Split;
-import io.img2rec.eval.ClassBalance;
-import io.img2rec.eval.LabelEvaluation;
-import io.img2rec.eval.ModelEvaluation;
-import io.img2rec.eval.SplitCounts;
 import io.img2rec.core.metrics.ConfusionMatrix;
 import io.img2rec.core.metrics.MetricValue;
 import io.img2rec.core.metrics.PrCurve;
 import io.img2rec.core.metrics.RocCurve;
 import io.img2rec.core.metrics.ScoredLabels;
-import io.img2rec.eval.run.EpochRecord;
-import io.img2rec.eval.run.Prediction;
+import io.img2rec.core.run.EpochRecord;
+import io.img2rec.core.run.Prediction;
+import io.img2rec.eval.ClassBalance;
+import io.img2rec.eval.LabelEvaluation;
+import io.img2rec.eval.ModelEvaluation;
+import io.img2rec.eval.SplitCounts;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;

@@ -1,20 +1,20 @@
 package io.img2rec.eval.report;
 
 import io.img2rec.core.manifest.Split;
+import io.img2rec.core.metrics.AveragedMetrics;
+import io.img2rec.core.metrics.BinaryMetrics;
+import io.img2rec.core.metrics.ConfusionMatrix;
 import io.img2rec.core.provenance.RunProvenance;
+import io.img2rec.core.run.EpochRecord;
+import io.img2rec.core.run.Prediction;
 import io.img2rec.eval.ClassBalance;
 import io.img2rec.eval.EvaluationResult;
 import io.img2rec.eval.HardExample;
 import io.img2rec.eval.LabelEvaluation;
 import io.img2rec.eval.ModelAverages;
 import io.img2rec.eval.ModelEvaluation;
-import io.img2rec.core.metrics.AveragedMetrics;
-import io.img2rec.core.metrics.BinaryMetrics;
-import io.img2rec.core.metrics.ConfusionMatrix;
 import io.img2rec.eval.run.CheckpointStatus;
-import io.img2rec.eval.run.EpochRecord;
-import io.img2rec.eval.run.Prediction;
-import io.img2rec.eval.run.RunFolder;
+import io.img2rec.eval.run.FinishedRun;
 import tech.tablesaw.api.Table;
 
 import java.nio.file.Path;
@@ -34,12 +34,12 @@ final class HtmlReport {
     private static final List<String> STAGES = List.of("cache", "top", "fine_tune", "total");
 
     private final EvaluationResult result;
-    private final List<RunFolder> runs;
+    private final List<FinishedRun> runs;
     private final String generatedAt;
     private final Map<String, byte[]> plots = new LinkedHashMap<>();
     private final StringBuilder html = new StringBuilder(1 << 16);
 
-    HtmlReport(EvaluationResult result, List<RunFolder> runs, String generatedAt) {
+    HtmlReport(EvaluationResult result, List<FinishedRun> runs, String generatedAt) {
         this.result = result;
         this.runs = List.copyOf(runs);
         this.generatedAt = generatedAt;
@@ -51,7 +51,7 @@ final class HtmlReport {
 
     String render() {
         html.setLength(0);
-        String title = "img2rec evaluation: " + runs.stream().map(RunFolder::configName).distinct()
+        String title = "img2rec evaluation: " + runs.stream().map(FinishedRun::configName).distinct()
                 .collect(Collectors.joining(" + "));
         html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>")
                 .append(Format.html(title)).append("</title>\n<style>\n").append(CSS).append("</style>\n</head>\n<body>\n");
@@ -80,7 +80,7 @@ final class HtmlReport {
     }
 
     private void warnings() {
-        for (RunFolder run : runs) {
+        for (FinishedRun run : runs) {
             Optional<RunProvenance> p = run.provenance();
             if (p.isPresent() && p.get().randomWeights()) {
                 html.append("<div class=\"warning\" id=\"random-weights-warning\"><strong>Warning: random weights."
@@ -105,7 +105,7 @@ final class HtmlReport {
 
     private void summary() {
         html.append("<section id=\"summary\">\n<h2>Run summary</h2>\n");
-        for (RunFolder run : runs) {
+        for (FinishedRun run : runs) {
             Table t = HtmlTables.create("run " + run.name(), "field", "value");
             Optional<RunProvenance> p = run.provenance();
             String unknown = "N/A (provenance.json not found)";
@@ -164,7 +164,7 @@ final class HtmlReport {
         html.append("<p>Distinct images in the predictions (the trainer only guarantees validation and test rows; "
                 + "a train count of 0 means none were written).</p>\n");
         html.append(HtmlTables.render(t, "metrics"));
-        for (RunFolder run : runs) {
+        for (FinishedRun run : runs) {
             if (!run.summary().counts().isEmpty()) {
                 html.append("<p>run-summary.json of <code>").append(Format.html(run.name())).append("</code>: ")
                         .append(Format.html(run.summary().counts().entrySet().stream()
@@ -309,7 +309,7 @@ final class HtmlReport {
     private void training() {
         html.append("<section id=\"training\">\n<h2>Training curves</h2>\n");
         boolean any = false;
-        for (RunFolder run : runs) {
+        for (FinishedRun run : runs) {
             Map<String, List<EpochRecord>> byModelLabel = run.epochs().stream().collect(Collectors.groupingBy(
                     e -> e.model() + " / " + e.label(), LinkedHashMap::new, Collectors.toList()));
             for (var e : byModelLabel.entrySet()) {
@@ -333,7 +333,7 @@ final class HtmlReport {
     private void hardest() {
         html.append("<section id=\"hardest\">\n<h2>Hardest test images (")
                 .append(Format.html(result.options().ensembleName())).append(")</h2>\n");
-        Optional<Path> root = runs.stream().map(RunFolder::datasetRoot).flatMap(Optional::stream).findFirst();
+        Optional<Path> root = runs.stream().map(FinishedRun::datasetRoot).flatMap(Optional::stream).findFirst();
         for (LabelEvaluation le : result.perLabel()) {
             String threshold = le.ensemble().map(e -> Format.number(e.threshold().threshold())).orElse("N/A");
             html.append("<h3>").append(Format.html(le.label())).append(" (threshold ").append(threshold)
@@ -375,7 +375,7 @@ final class HtmlReport {
     private void checkpoints() {
         html.append("<section id=\"checkpoints\">\n<h2>Checkpoints</h2>\n");
         Table t = HtmlTables.create("checkpoints", "run", "model", "label", "best checkpoint", "status");
-        for (RunFolder run : runs) {
+        for (FinishedRun run : runs) {
             for (CheckpointStatus c : run.checkpoints()) {
                 HtmlTables.addRow(t, List.of(run.name(), c.model(), c.label(), c.zip().getFileName().toString(),
                         c.missingReason().map(r -> "N/A (" + r + ")").orElse("present, with sidecar")));

@@ -5,17 +5,17 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.img2rec.core.manifest.Split;
+import io.img2rec.core.metrics.AveragedMetrics;
+import io.img2rec.core.metrics.BinaryMetrics;
+import io.img2rec.core.metrics.BootstrapInterval;
+import io.img2rec.core.metrics.MetricValue;
+import io.img2rec.core.run.Prediction;
 import io.img2rec.eval.ClassBalance;
 import io.img2rec.eval.EvaluationResult;
 import io.img2rec.eval.LabelEvaluation;
 import io.img2rec.eval.ModelAverages;
 import io.img2rec.eval.ModelEvaluation;
-import io.img2rec.core.metrics.AveragedMetrics;
-import io.img2rec.core.metrics.BinaryMetrics;
-import io.img2rec.core.metrics.BootstrapInterval;
-import io.img2rec.core.metrics.MetricValue;
-import io.img2rec.eval.run.Prediction;
-import io.img2rec.eval.run.RunFolder;
+import io.img2rec.eval.run.FinishedRun;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 
@@ -26,9 +26,11 @@ import java.util.List;
 /**
  * {@code metrics.json} and {@code metrics.csv}: every number at full precision. A defined metric is a JSON number;
  * an undefined one is {@code null} with a sibling {@code <name>NA} holding the reason (in the CSV: an empty
- * {@code value} and a {@code na_reason}).
+ * {@code value} and a {@code na_reason}). {@code metrics.json} carries {@code formatVersion} ({@link #FORMAT_VERSION}).
  */
 final class MetricsExport {
+    /** The version of {@code metrics.json} written; a field added or changed in meaning raises it. */
+    static final int FORMAT_VERSION = 1;
 
     static final List<String> CSV_COLUMNS = List.of("model", "label", "split", "threshold_kind", "threshold",
             "metric", "value", "na_reason");
@@ -38,8 +40,9 @@ final class MetricsExport {
     private MetricsExport() {
     }
 
-    static String json(EvaluationResult result, List<RunFolder> runs, String generatedAt) throws IOException {
+    static String json(EvaluationResult result, List<FinishedRun> runs, String generatedAt) throws IOException {
         ObjectNode root = JSON.createObjectNode();
+        root.put("formatVersion", FORMAT_VERSION);
         root.put("generatedAt", generatedAt);
         root.put("evaluatedSplit", Split.TEST.code());
         root.put("thresholdChosenOn", Split.VALIDATION.code());
@@ -49,7 +52,7 @@ final class MetricsExport {
         bootstrap.put("resamples", result.options().bootstrap().resamples());
         bootstrap.put("confidence", result.options().bootstrap().confidence());
         ArrayNode runArray = root.putArray("runs");
-        for (RunFolder run : runs) {
+        for (FinishedRun run : runs) {
             ObjectNode r = runArray.addObject();
             r.put("dir", run.dir().toString());
             r.put("configName", run.configName());

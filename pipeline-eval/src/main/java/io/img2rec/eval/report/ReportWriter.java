@@ -1,8 +1,9 @@
 package io.img2rec.eval.report;
 
 import io.img2rec.core.io.AtomicFiles;
+import io.img2rec.core.run.RunLayout;
 import io.img2rec.eval.EvaluationResult;
-import io.img2rec.eval.run.RunFolder;
+import io.img2rec.eval.run.FinishedRun;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,10 +23,10 @@ import java.util.Objects;
  */
 public final class ReportWriter {
 
-    public static final String HTML = "report.html";
-    public static final String JSON = "metrics.json";
-    public static final String CSV = "metrics.csv";
-    public static final String PLOTS = "plots";
+    public static final String HTML = RunLayout.REPORT_HTML;
+    public static final String JSON = RunLayout.METRICS_JSON;
+    public static final String CSV = RunLayout.METRICS_CSV;
+    public static final String PLOTS = RunLayout.REPORT_PLOTS;
 
     private final Clock clock;
 
@@ -43,7 +44,7 @@ public final class ReportWriter {
      * @param runs   the run folders it came from (for the summary, training curves, checkpoints and thumbnails)
      * @param outDir where to write; created if needed
      */
-    public ReportFiles write(EvaluationResult result, List<RunFolder> runs, Path outDir) throws IOException {
+    public ReportFiles write(EvaluationResult result, List<FinishedRun> runs, Path outDir) throws IOException {
         Objects.requireNonNull(result, "result");
         Files.createDirectories(outDir);
         String generatedAt = Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString();

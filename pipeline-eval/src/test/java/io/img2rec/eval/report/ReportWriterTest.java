@@ -4,7 +4,7 @@ import io.img2rec.eval.EvaluationOptions;
 import io.img2rec.eval.EvaluationResult;
 import io.img2rec.eval.Evaluator;
 import io.img2rec.eval.RunFolderFixture;
-import io.img2rec.eval.run.RunFolder;
+import io.img2rec.eval.run.FinishedRun;
 import io.img2rec.eval.run.RunReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,7 +40,7 @@ class ReportWriterTest {
             vgg.randomWeights();
         }
         var res = RunFolderFixture.in(tmp, "resnet50").generated(List.of("resnet50"), 12, 2);
-        List<RunFolder> runs = List.of(RunReader.read(vgg.write()), RunReader.read(res.write()));
+        List<FinishedRun> runs = List.of(RunReader.read(vgg.write()), RunReader.read(res.write()));
         EvaluationResult result = new Evaluator(EvaluationOptions.seeded(3)).evaluate(runs);
         return new ReportWriter(CLOCK).write(result, runs, out);
     }
@@ -91,6 +91,7 @@ class ReportWriterTest {
         assertNoNotANumber(files);
         String json = Files.readString(files.json());
         assertTrue(json.contains("\"rocAuc\"") && json.contains("\"seed\" : 3"), json.substring(0, 400));
+        assertTrue(json.contains("\"formatVersion\" : " + MetricsExport.FORMAT_VERSION), json.substring(0, 400));
         List<String> csv = Files.readAllLines(files.csv());
         assertEquals(String.join(",", MetricsExport.CSV_COLUMNS), csv.get(0));
         assertTrue(csv.stream().anyMatch(l -> l.matches("ensemble,hat,test,none,,roc_auc,[01]\\.[0-9E-]+,")), csv.get(1));
@@ -118,7 +119,7 @@ class ReportWriterTest {
                 .row("t1.png", "test", "vgg16", "eyewear", 1, Double.NaN)
                 .row("t2.png", "test", "vgg16", "eyewear", 0, 0.3)
                 .row("t3.png", "test", "vgg16", "eyewear", 1, 0.8);
-        List<RunFolder> runs = List.of(RunReader.read(fixture.write()));
+        List<FinishedRun> runs = List.of(RunReader.read(fixture.write()));
         EvaluationResult result = new Evaluator(EvaluationOptions.seeded(1)).evaluate(runs);
         ReportFiles files = new ReportWriter(CLOCK).write(result, runs, runs.get(0).dir());
         assertEquals(runs.get(0).dir().resolve("report.html"), files.html());

@@ -18,7 +18,7 @@ class RunReaderTest {
     @Test
     void readsEveryFileOfARunFolder(@TempDir Path tmp) throws Exception {
         var fixture = RunFolderFixture.in(tmp, "vgg16").generated(List.of("vgg16"), 4, 1).withoutImages();
-        RunFolder run = RunReader.read(fixture.write());
+        FinishedRun run = RunReader.read(fixture.write());
         assertEquals("vgg16", run.configName());
         assertEquals(List.of("hat", "beard", "eyewear"), run.labels());
         assertEquals(List.of("vgg16"), run.models());
@@ -37,7 +37,7 @@ class RunReaderTest {
     void missingOptionalFilesAreNotedNotFatal(@TempDir Path tmp) throws Exception {
         Path dir = RunFolderFixture.in(tmp, "bare").row("a.png", "test", "vgg16", "hat", 1, 0.4)
                 .withoutProvenance().withoutSummary().withoutEpochs().withoutCheckpoints().write();
-        RunFolder run = RunReader.read(dir);
+        FinishedRun run = RunReader.read(dir);
         assertTrue(run.provenance().isEmpty());
         assertTrue(run.epochs().isEmpty());
         assertEquals(4, run.notes().size(), run.notes().toString());
@@ -86,5 +86,37 @@ class RunReaderTest {
     void notANumberScoresAreRead(@TempDir Path tmp) throws Exception {
         Path dir = RunFolderFixture.in(tmp, "nan").row("a.png", "test", "vgg16", "hat", 1, Double.NaN).write();
         assertTrue(Double.isNaN(RunReader.read(dir).predictions().get(0).score()));
+    }
+
+    @Test
+    void aRunFolderWrittenBeforeFormatVersionsStillReads(@TempDir Path tmp) throws Exception {
+        Path dir = RunFolderFixture.in(tmp, "old").row("a.png", "test", "vgg16", "hat", 1, 0.4).write();
+        // provenance.json and run-summary.json exactly as the trainer wrote them before formatVersion existed
+        Files.writeString(dir.resolve("provenance.json"), """
+                {"configHash":"cfg123","manifestHash":"man456","seed":7,"gitCommit":"abc1234",
+                 "weightsSource":"imagenet:dl4j-zoo","versions":{"dl4j":"1.0.0-M2.1","java":"17"},
+                 "backend":"CpuBackend (oneDNN helpers on)","createdAt":"2024-01-01T12:00:00Z"}
+                """);
+        Files.writeString(dir.resolve("run-summary.json"), """
+                {"datasetRoot": "/data/old", "counts": {"train": 6, "test": 1},
+                 "durationsSeconds": {"top": 30.25, "total": 137.75}, "imagesPerSecond": {"top": 900.5},
+                 "failedImages": 0, "best": [{"model": "hat", "bestPhase": "top", "bestEpoch": 2,
+                 "thresholds": {"hat": 0.5}}]}
+                """);
+        FinishedRun run = RunReader.read(dir);
+        assertEquals("man456", run.provenance().orElseThrow().manifestHash());
+        assertEquals(Path.of("/data/old"), run.datasetRoot().orElseThrow());
+        assertEquals(137.75, run.summary().durationsSeconds().get("total"));
+        assertEquals(1, run.summary().formatVersion());
+    }
+
+    @Test
+    void aRunSummaryOfANewerFormatIsRefusedWithWhatToDo(@TempDir Path tmp) throws Exception {
+        Path dir = RunFolderFixture.in(tmp, "future").row("a.png", "test", "vgg16", "hat", 1, 0.4).write();
+        Files.writeString(dir.resolve("run-summary.json"), "{\"formatVersion\": 2, \"stages\": []}");
+        var e = assertThrows(RunFolderException.class, () -> RunReader.read(dir));
+        assertEquals(dir.resolve("run-summary.json") + ": formatVersion 2 is newer than this img2rec reads (up to 1);"
+                + " the file was written by a newer img2rec: read it with that version or upgrade this one",
+                e.getMessage());
     }
 }

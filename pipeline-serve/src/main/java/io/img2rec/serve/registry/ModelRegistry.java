@@ -8,6 +8,7 @@ import io.img2rec.core.image.PixelPreprocessing;
 import io.img2rec.core.image.ResizeInterpolation;
 import io.img2rec.core.image.TensorLayout;
 import io.img2rec.core.model.Backbone;
+import io.img2rec.core.run.RunLayout;
 import io.img2rec.serve.predict.Dl4jScoringModel;
 import io.img2rec.serve.predict.ModelCard;
 import io.img2rec.serve.predict.ScoringModel;
@@ -30,7 +31,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 
 /**
  * The models to serve. {@link #load} reads every sidecar ({@code *.json}) of the given folders — a run folder (its
@@ -39,7 +39,8 @@ import java.util.stream.Stream;
  * and only then loads the zips (each verified against its sidecar's SHA-256).
  *
  * <p>Checks, each refusing the whole set with a {@link ModelLoadException} naming the file and value:
- * sidecar format version; known architecture ({@code vgg16}, {@code resnet50}, {@code tiny_cnn}); at least one label,
+ * sidecar format version (checked by {@link CheckpointStore#readSidecar}); known architecture ({@code vgg16},
+ * {@code resnet50}, {@code tiny_cnn}); at least one label,
  * no label twice in one model; input size ≥ 8; preprocessing / resize / data format among the known names;
  * thresholds in [0, 1] (a label without one gets 0.5, logged); one model per (label, architecture); the models of
  * one architecture agree on input size and pre-processing; every required label covered by at least one model;
@@ -202,17 +203,18 @@ public final class ModelRegistry implements AutoCloseable {
     }
 
     private static Map<Path, CheckpointSidecar> servableSidecars(Path folder) throws ModelLoadException {
-        Path dir = Files.isDirectory(folder.resolve("checkpoints")) ? folder.resolve("checkpoints") : folder;
+        Path dir = RunLayout.checkpointsIn(folder);
         if (!Files.isDirectory(dir)) {
             throw new ModelLoadException(folder + " is not a folder (expected a run folder or a folder of checkpoints)");
         }
-        List<Path> jsons;
-        try (Stream<Path> files = Files.list(dir)) {
-            jsons = files.filter(p -> p.getFileName().toString().endsWith(".json"))
-                    .filter(p -> !p.getFileName().toString().startsWith("."))
-                    .filter(Files::isRegularFile)
-                    .sorted()
-                    .toList();
+        CheckpointStore store = new CheckpointStore(dir);
+        List<Path> jsons = new ArrayList<>();
+        try {
+            for (String name : store.names()) {
+                if (Files.isRegularFile(store.sidecarFile(name))) {
+                    jsons.add(store.sidecarFile(name));
+                }
+            }
         } catch (IOException e) {
             throw new ModelLoadException("cannot list " + dir + ": " + e.getMessage(), e);
         }
@@ -240,10 +242,6 @@ public final class ModelRegistry implements AutoCloseable {
 
     static ModelCard card(Path file, CheckpointSidecar s) throws ModelLoadException {
         String name = file.getFileName().toString().replaceFirst("\\.json$", "");
-        if (s.formatVersion() != CheckpointSidecar.FORMAT_VERSION) {
-            throw new ModelLoadException(file + ": sidecar formatVersion " + s.formatVersion() + " is not supported (expected "
-                    + CheckpointSidecar.FORMAT_VERSION + ")");
-        }
         if (s.architecture() == null || !ARCHITECTURES.contains(s.architecture())) {
             throw new ModelLoadException(file + ": unknown architecture '" + s.architecture() + "'; known: "
                     + new TreeSet<>(ARCHITECTURES));

@@ -7,6 +7,8 @@ import io.img2rec.core.model.Backbone;
 import io.img2rec.core.model.FreezePlan;
 import io.img2rec.core.model.GraphTopology;
 import io.img2rec.core.nativeio.NativeSetup;
+import io.img2rec.core.run.CheckpointSlot;
+import io.img2rec.core.run.RunLayout;
 import io.img2rec.core.testing.ProcessMemory;
 import io.img2rec.core.testing.TestImages;
 import io.img2rec.serve.api.Recommender;
@@ -174,7 +176,8 @@ class RealModelServingLoadTest {
                 }
             }
             CheckpointSidecar s = ServeFixtures.sidecar("vgg16", label, 0.5, "bgr_rescale");
-            store.write("vgg16-" + label + "-best", model, false, new CheckpointSidecar(s.formatVersion(),
+            store.write(RunLayout.checkpointName("vgg16", label, CheckpointSlot.BEST), model, false,
+                    new CheckpointSidecar(s.formatVersion(),
                     s.architecture(), s.labels(), s.kind(), s.contents(), 150, s.preprocessing(), s.resize(), "nchw",
                     s.phase(), s.epoch(), s.metrics(), s.thresholds(), null, null, s.provenance(), null));
             model.close();

@@ -4,6 +4,8 @@ import io.img2rec.core.checkpoint.CheckpointStore;
 import io.img2rec.core.image.RgbImage;
 import io.img2rec.core.model.ArchitectureOptions;
 import io.img2rec.core.model.TinyCnnArchitecture;
+import io.img2rec.core.run.CheckpointSlot;
+import io.img2rec.core.run.RunLayout;
 import io.img2rec.core.testing.TestImages;
 import io.img2rec.serve.registry.ModelRegistry;
 import io.img2rec.serve.testing.ServeFixtures;
@@ -38,7 +40,7 @@ class SharedTrunkModelTest {
                     layer.params().assign(Nd4j.rand(DataType.FLOAT, layer.params().shape()).subi(0.5));
                 }
             }
-            new CheckpointStore(dir).write("vgg16-" + label + "-best", model, false,
+            new CheckpointStore(dir).write(RunLayout.checkpointName("vgg16", label, CheckpointSlot.BEST), model, false,
                     ServeFixtures.sidecar("vgg16", label, 0.5, "bgr_rescale"));
         }
     }

@@ -1,6 +1,9 @@
 package io.img2rec.serve.registry;
 
 import io.img2rec.core.checkpoint.CheckpointSidecar;
+import io.img2rec.core.checkpoint.CheckpointStore;
+import io.img2rec.core.run.CheckpointSlot;
+import io.img2rec.core.run.RunLayout;
 import io.img2rec.serve.testing.ServeFixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,7 +27,7 @@ class ModelRegistryTest {
         Path resnetRun = dir.resolve("run-resnet");
         long seed = 1;
         for (String label : ServeFixtures.LABELS) {
-            ServeFixtures.writeTiny(vggRun.resolve("checkpoints"), "vgg16", label, seed++);
+            ServeFixtures.writeTiny(new RunLayout(vggRun).checkpoints(), "vgg16", label, seed++);
             // a misleading file name: the sidecar, not the name, says what the model is
             ServeFixtures.write(resnetRun, "model-" + seed, ServeFixtures.sidecar("resnet50", label, 0.4, "caffe"), seed++);
         }
@@ -90,7 +93,8 @@ class ModelRegistryTest {
     void refusesAnAlteredModelFileAndSkipsHeadCheckpoints() throws Exception {
         CheckpointSidecar written = ServeFixtures.writeTiny(dir, "vgg16", "hat", 1);
         CheckpointSidecar head = ServeFixtures.sidecar("vgg16", "hat", 0.5, "bgr_rescale");
-        ServeFixtures.write(dir, "vgg16-hat-best-head", new CheckpointSidecar(head.formatVersion(), head.architecture(),
+        ServeFixtures.write(dir, RunLayout.checkpointName("vgg16", "hat", CheckpointSlot.BEST_HEAD),
+                new CheckpointSidecar(head.formatVersion(), head.architecture(),
                 head.labels(), "best", "head", 32, head.preprocessing(), head.resize(), head.dataFormat(), head.phase(),
                 head.epoch(), head.metrics(), head.thresholds(), null, null, head.provenance(), null), 2);
         try (ModelRegistry registry = ModelRegistry.load(List.of(dir), List.of("hat"))) {
@@ -99,5 +103,17 @@ class ModelRegistryTest {
         Files.write(dir.resolve(written.modelFile()), new byte[] {1, 2, 3}, StandardOpenOption.APPEND);
         var e = assertThrows(ModelLoadException.class, () -> ModelRegistry.load(List.of(dir), List.of("hat")));
         assertTrue(e.getMessage().contains("does not match its sidecar"), e.getMessage());
+    }
+
+    @Test
+    void refusesASidecarOfANewerFormatSayingWhatToDo() throws Exception {
+        ServeFixtures.writeTiny(dir, "vgg16", "hat", 1);
+        Path sidecar = new CheckpointStore(dir)
+                .sidecarFile(RunLayout.checkpointName("vgg16", "hat", CheckpointSlot.BEST));
+        Files.writeString(sidecar, Files.readString(sidecar).replace("\"formatVersion\" : 1", "\"formatVersion\" : 2"));
+        var e = assertThrows(ModelLoadException.class, () -> ModelRegistry.load(List.of(dir), List.of("hat")));
+        assertTrue(e.getMessage().startsWith(sidecar + ": formatVersion 2 is newer than this img2rec reads (up to 1)"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("upgrade"), e.getMessage());
     }
 }

@@ -10,6 +10,8 @@ import io.img2rec.core.image.TensorLayout;
 import io.img2rec.core.model.ArchitectureOptions;
 import io.img2rec.core.model.TinyCnnArchitecture;
 import io.img2rec.core.provenance.RunProvenance;
+import io.img2rec.core.run.CheckpointSlot;
+import io.img2rec.core.run.RunLayout;
 import io.img2rec.serve.predict.ModelCard;
 import io.img2rec.serve.predict.ScoringModel;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
@@ -37,7 +39,8 @@ public final class ServeFixtures {
     /** Writes a tiny CNN as {@code <arch>-<label>-best} with a sidecar saying what it is. */
     public static CheckpointSidecar writeTiny(Path folder, String architecture, String label, long seed)
             throws Exception {
-        return write(folder, architecture + "-" + label + "-best", sidecar(architecture, label, 0.5,
+        return write(folder, RunLayout.checkpointName(architecture, label, CheckpointSlot.BEST),
+                sidecar(architecture, label, 0.5,
                 architecture.equals("resnet50") ? "caffe" : "bgr_rescale"), seed);
     }
 

@@ -17,7 +17,7 @@ import io.img2rec.train.RunCancelled;
 import io.img2rec.train.TrainingHooks;
 import io.img2rec.train.TrainingJob;
 import io.img2rec.train.checkpoint.SidecarFactory;
-import io.img2rec.train.run.RunFolder;
+import io.img2rec.core.run.RunLayout;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -87,10 +87,10 @@ public final class Training {
      */
     public TrainedRun resume(Path runFolder) throws TrainingException {
         Objects.requireNonNull(runFolder, "runFolder");
-        RunFolder run;
+        RunLayout run;
         PipelineConfig runConfig;
         try {
-            run = RunFolder.existing(runFolder);
+            run = RunLayout.open(runFolder);
             runConfig = ConfigLoader.load(run.config(), Map.of());
         } catch (IOException | ConfigException e) {
             throw new TrainingException("cannot resume " + runFolder + ": " + e.getMessage(), e);

@@ -1,5 +1,7 @@
 package io.img2rec.train.checkpoint;
 
+import io.img2rec.core.run.CheckpointSlot;
+import io.img2rec.core.run.RunLayout;
 import java.util.Objects;
 
 /**
@@ -16,7 +18,7 @@ public record CheckpointNames(String architecture, String model) {
     }
 
     public String name(CheckpointSlot slot) {
-        return architecture + "-" + model + "-" + slot.suffix();
+        return RunLayout.checkpointName(architecture, model, slot);
     }
 
     /** @return e.g. {@code vgg16/hat}; part of every epoch's seed path, so it must not change */

@@ -1,5 +1,6 @@
 package io.img2rec.train.checkpoint;
 
+import io.img2rec.core.run.CheckpointSlot;
 import io.img2rec.core.checkpoint.ResumeState;
 import io.img2rec.train.api.Phase;
 

@@ -1,2 +1,2 @@
-/** The run folder and the files the trainer writes into it: epoch metrics, predictions, summary, progress. */
+/** What the trainer adds to the run folder's core format ({@code io.img2rec.core.run}): the epoch log and progress. */
 package io.img2rec.train.run;

@@ -1,5 +1,6 @@
 package io.img2rec.train.checkpoint;
 
+import io.img2rec.core.run.CheckpointSlot;
 import io.img2rec.train.api.Phase;
 import org.junit.jupiter.api.Test;
 
@@ -7,9 +8,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
-import static io.img2rec.train.checkpoint.CheckpointSlot.BEST_HEAD;
-import static io.img2rec.train.checkpoint.CheckpointSlot.LAST;
-import static io.img2rec.train.checkpoint.CheckpointSlot.TOP_BEST;
+import static io.img2rec.core.run.CheckpointSlot.BEST_HEAD;
+import static io.img2rec.core.run.CheckpointSlot.LAST;
+import static io.img2rec.core.run.CheckpointSlot.TOP_BEST;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 

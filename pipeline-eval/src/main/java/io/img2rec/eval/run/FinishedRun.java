@@ -1,6 +1,9 @@
 package io.img2rec.eval.run;
 
 import io.img2rec.core.provenance.RunProvenance;
+import io.img2rec.core.run.EpochRecord;
+import io.img2rec.core.run.Prediction;
+import io.img2rec.core.run.RunSummary;
 
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
@@ -9,7 +12,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A finished run folder as read by {@link RunReader}.
+ * A finished training run as evaluation sees it, read from its run folder by {@link RunReader} (the folder's files
+ * and formats belong to {@link io.img2rec.core.run.RunLayout}).
  *
  * @param dir          the folder
  * @param configName   {@code name} from {@code config.yaml}, or the folder name when absent
@@ -19,15 +23,15 @@ import java.util.Optional;
  * @param provenance   {@code provenance.json}, when present
  * @param predictions  every row of {@code predictions.csv}
  * @param epochs       every row of {@code metrics-epochs.csv} (empty when absent)
- * @param summary      {@code run-summary.json} (empty when absent)
+ * @param summary      {@code run-summary.json} ({@link RunSummary#empty()} when absent)
  * @param checkpoints  for each model and label in the predictions, whether its best checkpoint exists
  * @param notes        optional files that were missing or unreadable, and what that means
  */
-public record RunFolder(Path dir, String configName, List<String> labels, Optional<Path> datasetRoot,
+public record FinishedRun(Path dir, String configName, List<String> labels, Optional<Path> datasetRoot,
                         Optional<RunProvenance> provenance, List<Prediction> predictions, List<EpochRecord> epochs,
                         RunSummary summary, List<CheckpointStatus> checkpoints, List<String> notes) {
 
-    public RunFolder {
+    public FinishedRun {
         Objects.requireNonNull(dir, "dir");
         Objects.requireNonNull(configName, "configName");
         labels = List.copyOf(labels);

@@ -1,4 +1,4 @@
-package io.img2rec.eval.run;
+package io.img2rec.core.run;
 
 import io.img2rec.core.manifest.Split;
 
@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One row of {@code predictions.csv}: a model's probability that one image has one label.
+ * One row of {@code predictions.csv} ({@link PredictionsCsv}): a model's probability that one image has one label.
  *
  * @param path  the image path relative to the dataset root, the key that matches rows of different models
  * @param split the split the image belongs to, one of {@link #SPLITS}

@@ -1,4 +1,4 @@
-package io.img2rec.train.checkpoint;
+package io.img2rec.core.run;
 
 /** What a checkpoint sidecar's {@code kind} says it holds; {@link #code()} is the text in the sidecar. */
 public enum CheckpointKind {

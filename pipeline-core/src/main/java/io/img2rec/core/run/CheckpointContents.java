@@ -1,4 +1,4 @@
-package io.img2rec.train.checkpoint;
+package io.img2rec.core.run;
 
 /** How much of the network a checkpoint zip holds; {@link #code()} is the sidecar's {@code contents}. */
 public enum CheckpointContents {
