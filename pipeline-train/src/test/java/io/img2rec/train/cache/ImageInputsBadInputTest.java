@@ -55,7 +55,7 @@ class ImageInputsBadInputTest {
                 "loop.jpg", "folder.jpg")), failed);
         assertEquals(17, loaded.loaded().size(), "15 valid corpus images + the lenient two");
         assertEquals(items.size(), loaded.loaded().size() + loaded.failures().size(), "every file accounted for");
-        assertArrayEquals(new long[] {16, 32, 32, 3}, loaded.inputs()[0].shape());
+        assertArrayEquals(new long[] {17, 32, 32, 3}, loaded.inputs()[0].shape());
         for (CacheItem item : loaded.loaded()) {
             assertTrue(items.get(item.image()).servable() || items.get(item.image()).name().matches("truncated.jpg|bad-crc.png"),
                     items.get(item.image()).name());
