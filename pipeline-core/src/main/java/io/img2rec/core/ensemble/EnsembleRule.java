@@ -183,6 +183,55 @@ public final class EnsembleRule {
         return ThresholdSelection.maxF1(averagedValidation, fallbackThreshold);
     }
 
+    /** Where a served label's threshold came from. */
+    public enum ThresholdSource {
+        /** Tuned on the averaged validation scores of every model that covers the label (the rule). */
+        TUNED_ON_VALIDATION,
+        /** One model covers the label and its validation scores are not at hand: its own (tuned) threshold. */
+        MODEL_OWN,
+        /** Several models without validation scores for all of them: the fallback threshold. */
+        FALLBACK
+    }
+
+    /**
+     * A label's decision threshold and where it came from.
+     *
+     * @param note why, when it is not {@link ThresholdSource#TUNED_ON_VALIDATION}
+     */
+    public record LabelThreshold(double threshold, ThresholdSource source, String note) {
+    }
+
+    /**
+     * The threshold of one served label: {@link #threshold(Map, String)} on the validation scores of the models
+     * that cover it when all of them have some; else the single model's own threshold; else the fallback.
+     *
+     * @param ownThresholds model key → that model's own threshold, for the models that cover {@code label}
+     */
+    public LabelThreshold thresholdFor(String label, Map<String, Double> ownThresholds, EnsembleValidation validation) {
+        Map<String, Map<String, Scored>> available = validation.forLabel(label);
+        Map<String, Map<String, Scored>> used = new TreeMap<>();
+        for (String model : ownThresholds.keySet()) {
+            Map<String, Scored> rows = available.get(model);
+            if (rows == null || rows.isEmpty()) {
+                used = null;
+                break;
+            }
+            used.put(model, rows);
+        }
+        if (used != null && !used.isEmpty()) {
+            return new LabelThreshold(threshold(used, label).threshold(), ThresholdSource.TUNED_ON_VALIDATION, "");
+        }
+        if (ownThresholds.size() == 1) {
+            var only = ownThresholds.entrySet().iterator().next();
+            return new LabelThreshold(only.getValue(), ThresholdSource.MODEL_OWN, "no validation scores of '"
+                    + only.getKey() + "' for '" + label + "' (no predictions.csv beside its checkpoints): its own "
+                    + "threshold");
+        }
+        return new LabelThreshold(fallbackThreshold, ThresholdSource.FALLBACK, "the validation scores of "
+                + ownThresholds.keySet() + " for '" + label + "' are not all at hand (serve run folders, not copied "
+                + "checkpoints, to tune the ensemble): fallback threshold " + fallbackThreshold);
+    }
+
     /** Shorthand: the threshold of one label from each model's validation scores. */
     public ThresholdSelection threshold(Map<String, Map<String, Scored>> validationByModel, String label) {
         return threshold(average(validationByModel), "'" + label + "' (ensemble) on the validation split");

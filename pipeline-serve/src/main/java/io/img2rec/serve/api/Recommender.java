@@ -1,5 +1,6 @@
 package io.img2rec.serve.api;
 
+import io.img2rec.core.ensemble.EnsembleRule;
 import io.img2rec.core.image.RgbImage;
 import io.img2rec.core.manifest.RejectReason;
 import io.img2rec.core.nativeio.NativeSetup;
@@ -10,6 +11,7 @@ import io.img2rec.serve.face.FaceCrop;
 import io.img2rec.serve.face.FaceDetector;
 import io.img2rec.serve.predict.CropScores;
 import io.img2rec.serve.predict.EnsembleAverager;
+import io.img2rec.serve.registry.ModelLoadException;
 import io.img2rec.serve.registry.ModelRegistry;
 import io.img2rec.serve.rules.FaceResult;
 import io.img2rec.serve.rules.ImageErrorCode;
@@ -81,7 +83,8 @@ public final class Recommender implements AutoCloseable {
         this.registry = registry;
         this.detector = detector;
         this.options = options;
-        this.ensemble = new EnsembleAverager(registry.models(), options.architectureWeights());
+        this.ensemble = new EnsembleAverager(registry.models(), EnsembleRule.weighted(options.architectureWeights()),
+                registry.validation());
         this.gate = new ImageGate(options.maxPixels());
     }
 
@@ -100,11 +103,23 @@ public final class Recommender implements AutoCloseable {
      */
     public static final class Builder {
         private ModelRegistry registry;
+        private List<Path> runs;
         private FaceDetector detector;
         private RecommenderOptions options = RecommenderOptions.DEFAULTS;
 
+        /** The models to serve, already loaded (required unless {@link #runs} is given). */
         public Builder models(ModelRegistry registry) {
             this.registry = registry;
+            return this;
+        }
+
+        /**
+         * Serve the best models of these run folders (or folders of checkpoints), loaded at {@link #build()}, e.g. a
+         * VGG16 run and a ResNet50 run: {@code TrainedRun.runFolder()} of the training API. The ensemble's thresholds
+         * are tuned on the runs' validation predictions, as the report's are.
+         */
+        public Builder runs(List<Path> runFolders) {
+            this.runs = List.copyOf(runFolders);
             return this;
         }
 
@@ -118,15 +133,30 @@ public final class Recommender implements AutoCloseable {
             return this;
         }
 
-        public Recommender build() {
-            if (registry == null) {
-                throw new IllegalStateException("Recommender.builder(): models(registry) is required");
+        /**
+         * Loads the runs (when given) and builds the Recommender. Without a face detector, one is created (OpenCV's
+         * Haar cascade, {@link io.img2rec.serve.face.HaarFaceDetector}) unless faces are never detected.
+         *
+         * @throws ModelLoadException when a run's models cannot be loaded (the message names the file)
+         */
+        public Recommender build() throws ModelLoadException {
+            if ((registry == null) == (runs == null)) {
+                throw new IllegalStateException("Recommender.builder(): give exactly one of models(registry) and "
+                        + "runs(folders)");
             }
-            if (detector == null && options.faces() != RecommenderOptions.FaceMode.WHOLE_IMAGE) {
-                throw new IllegalStateException("Recommender.builder(): faceDetector(...) is required unless faces = "
-                        + RecommenderOptions.FaceMode.WHOLE_IMAGE);
+            ModelRegistry models = registry != null ? registry : ModelRegistry.load(runs, List.of());
+            try {
+                FaceDetector faces = detector;
+                if (faces == null && options.faces() != RecommenderOptions.FaceMode.WHOLE_IMAGE) {
+                    faces = new io.img2rec.serve.face.HaarFaceDetector();
+                }
+                return new Recommender(models, faces, options);
+            } catch (RuntimeException e) {
+                if (registry == null) {
+                    models.close();
+                }
+                throw e;
             }
-            return new Recommender(registry, detector, options);
         }
     }
 

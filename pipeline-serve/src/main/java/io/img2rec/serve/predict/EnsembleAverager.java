@@ -1,5 +1,7 @@
 package io.img2rec.serve.predict;
 
+import io.img2rec.core.ensemble.EnsembleRule;
+import io.img2rec.core.ensemble.EnsembleValidation;
 import io.img2rec.core.image.RgbImage;
 
 import java.util.ArrayList;
@@ -9,53 +11,65 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Averages each label's score over the models that cover it, weighted per architecture (weight 1 for an architecture
- * not named). A label's decision threshold is the same weighted average of those models' thresholds, so a label
- * covered by one architecture keeps that model's threshold exactly. Stateless apart from the models it is given;
- * thread-safe when they are.
+ * Scores crops with every model and averages each label over the models that cover it by the one
+ * {@link EnsembleRule} that evaluation uses too: weighted mean (weight per architecture, 1 when not named), decision
+ * threshold tuned on the averaged validation scores from the run folders' {@code predictions.csv} — so the served
+ * ensemble is the report's. Without validation scores for every model of a label, a label covered by one model keeps
+ * that model's threshold and one covered by several falls back (logged once). Stateless apart from the models it is
+ * given; thread-safe when they are.
  */
 public final class EnsembleAverager {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EnsembleAverager.class);
     private final List<ScoringModel> models;
-    private final Map<String, Double> architectureWeights;
-    private final Map<String, Double> thresholds;
+    private final EnsembleRule rule;
+    private final Map<String, EnsembleRule.LabelThreshold> thresholds;
+    private final Map<String, Double> thresholdValues;
 
+    /** Weights per architecture, no validation scores (the models' own thresholds, see the class comment). */
     public EnsembleAverager(List<ScoringModel> models, Map<String, Double> architectureWeights) {
+        this(models, EnsembleRule.weighted(architectureWeights), EnsembleValidation.none());
+    }
+
+    public EnsembleAverager(List<ScoringModel> models, EnsembleRule rule, EnsembleValidation validation) {
         if (models.isEmpty()) {
             throw new IllegalArgumentException("an ensemble needs at least one model");
         }
-        for (var entry : architectureWeights.entrySet()) {
-            if (!(entry.getValue() > 0) || !Double.isFinite(entry.getValue())) {
-                throw new IllegalArgumentException("weight of architecture " + entry.getKey()
-                        + " must be a finite number > 0, got " + entry.getValue());
-            }
-        }
         this.models = List.copyOf(models);
-        this.architectureWeights = Map.copyOf(architectureWeights);
-        Map<String, double[]> sums = new TreeMap<>();
+        this.rule = rule;
+        Map<String, Map<String, Double>> own = new TreeMap<>();
         for (ScoringModel model : models) {
-            double weight = weightOf(model);
             for (String label : model.card().labels()) {
-                double[] s = sums.computeIfAbsent(label, l -> new double[2]);
-                s[0] += weight * model.card().thresholds().get(label);
-                s[1] += weight;
+                own.computeIfAbsent(label, l -> new TreeMap<>())
+                        .put(model.card().architecture(), model.card().thresholds().get(label));
             }
         }
-        Map<String, Double> t = new TreeMap<>();
-        sums.forEach((label, s) -> t.put(label, s[0] / s[1]));
+        Map<String, EnsembleRule.LabelThreshold> t = new TreeMap<>();
+        own.forEach((label, byModel) -> {
+            EnsembleRule.LabelThreshold threshold = rule.thresholdFor(label, byModel, validation);
+            if (threshold.source() != EnsembleRule.ThresholdSource.TUNED_ON_VALIDATION) {
+                LOG.info("ensemble threshold of '{}': {}", label, threshold.note());
+            }
+            t.put(label, threshold);
+        });
         this.thresholds = Collections.unmodifiableMap(t);
+        Map<String, Double> values = new TreeMap<>();
+        t.forEach((label, threshold) -> values.put(label, threshold.threshold()));
+        this.thresholdValues = Collections.unmodifiableMap(values);
     }
 
-    private double weightOf(ScoringModel model) {
-        return architectureWeights.getOrDefault(model.card().architecture(), 1.0);
-    }
 
     /** Labels covered, sorted. */
     public List<String> labels() {
         return List.copyOf(thresholds.keySet());
     }
 
-    /** The averaged decision threshold per label. */
+    /** The ensemble's decision threshold per label. */
     public Map<String, Double> thresholds() {
+        return thresholdValues;
+    }
+
+    /** Each label's threshold with where it came from. */
+    public Map<String, EnsembleRule.LabelThreshold> thresholdSources() {
         return thresholds;
     }
 
@@ -76,21 +90,15 @@ public final class EnsembleAverager {
         List<CropScores> result = new ArrayList<>();
         for (int c = 0; c < crops.size(); c++) {
             Map<String, Map<String, Double>> perModel = new TreeMap<>();
-            Map<String, double[]> sums = new TreeMap<>();
             for (int m = 0; m < models.size(); m++) {
                 ModelCard card = models.get(m).card();
-                double weight = weightOf(models.get(m));
                 for (int l = 0; l < card.labels().size(); l++) {
-                    String label = card.labels().get(l);
-                    double score = outputs.get(m)[c][l];
-                    perModel.computeIfAbsent(label, k -> new TreeMap<>()).put(card.architecture(), score);
-                    double[] s = sums.computeIfAbsent(label, k -> new double[2]);
-                    s[0] += weight * score;
-                    s[1] += weight;
+                    perModel.computeIfAbsent(card.labels().get(l), k -> new TreeMap<>())
+                            .put(card.architecture(), outputs.get(m)[c][l]);
                 }
             }
             Map<String, Double> averaged = new TreeMap<>();
-            sums.forEach((label, s) -> averaged.put(label, s[0] / s[1]));
+            perModel.forEach((label, scores) -> averaged.put(label, rule.score(scores)));
             result.add(new CropScores(perModel, averaged));
         }
         return result;

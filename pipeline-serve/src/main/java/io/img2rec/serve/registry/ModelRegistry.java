@@ -8,6 +8,9 @@ import io.img2rec.core.image.PixelPreprocessing;
 import io.img2rec.core.image.ResizeInterpolation;
 import io.img2rec.core.image.TensorLayout;
 import io.img2rec.core.model.Backbone;
+import io.img2rec.core.ensemble.EnsembleValidation;
+import io.img2rec.core.run.PredictionsCsv;
+import io.img2rec.core.run.RunFormatException;
 import io.img2rec.core.run.RunLayout;
 import io.img2rec.serve.predict.Dl4jScoringModel;
 import io.img2rec.serve.predict.ModelCard;
@@ -59,13 +62,15 @@ public final class ModelRegistry implements AutoCloseable {
     private final List<String> labels;
     private final List<String> architectures;
     private final List<String> missing;
+    private final EnsembleValidation validation;
 
     private ModelRegistry(List<ScoringModel> models, List<String> labels, List<String> architectures,
-                          List<String> missing) {
+                          List<String> missing, EnsembleValidation validation) {
         this.models = models;
         this.labels = labels;
         this.architectures = architectures;
         this.missing = missing;
+        this.validation = validation;
     }
 
     /** Loads the best models of the given folders; {@code requiredLabels} empty = the labels the sidecars name. */
@@ -111,8 +116,10 @@ public final class ModelRegistry implements AutoCloseable {
                                              Collection<String> requiredLabels, boolean shareTrunks)
             throws ModelLoadException {
         Map<Path, CheckpointSidecar> chosen = new LinkedHashMap<>();
+        EnsembleValidation validation = EnsembleValidation.none();
         for (Path folder : folders) {
             chosen.putAll(servableSidecars(folder));
+            validation = validation.with(validationScores(folder));
         }
         List<ModelCard> cards = new ArrayList<>();
         for (var entry : chosen.entrySet()) {
@@ -164,7 +171,7 @@ public final class ModelRegistry implements AutoCloseable {
             throw e;
         }
         loaded.addAll(extra);
-        return new ModelRegistry(List.copyOf(loaded), plan.labels, plan.architectures, plan.missing);
+        return new ModelRegistry(List.copyOf(loaded), plan.labels, plan.architectures, plan.missing, validation);
     }
 
     /** A registry over models already built (fakes in tests, models from elsewhere); the same set checks apply. */
@@ -172,7 +179,34 @@ public final class ModelRegistry implements AutoCloseable {
             throws ModelLoadException {
         List<ModelCard> cards = models.stream().map(ScoringModel::card).toList();
         Plan plan = check(cards, requiredLabels, cards.stream().map(ModelCard::name).toList());
-        return new ModelRegistry(List.copyOf(models), plan.labels, plan.architectures, plan.missing);
+        return new ModelRegistry(List.copyOf(models), plan.labels, plan.architectures, plan.missing,
+                EnsembleValidation.none());
+    }
+
+    /**
+     * The validation scores of a run folder's {@code predictions.csv} (the folder itself, or the run folder around
+     * a {@code checkpoints/} folder), which the ensemble's thresholds are tuned on; none for a folder of copied
+     * checkpoints.
+     */
+    private static EnsembleValidation validationScores(Path folder) throws ModelLoadException {
+        Path absolute = folder.toAbsolutePath().normalize();
+        Path root = Files.isDirectory(absolute.resolve(RunLayout.CHECKPOINTS)) ? absolute
+                : absolute.getFileName() != null && absolute.getFileName().toString().equals(RunLayout.CHECKPOINTS)
+                ? absolute.getParent() : null;
+        if (root == null || !Files.isRegularFile(root.resolve(RunLayout.PREDICTIONS))) {
+            return EnsembleValidation.none();
+        }
+        try {
+            return EnsembleValidation.of(PredictionsCsv.read(root.resolve(RunLayout.PREDICTIONS)));
+        } catch (RunFormatException e) {
+            throw new ModelLoadException("cannot read the validation scores the ensemble is tuned on: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** The validation scores of the run folders loaded (what the ensemble's thresholds are tuned on). */
+    public EnsembleValidation validation() {
+        return validation;
     }
 
     public List<ScoringModel> models() {
