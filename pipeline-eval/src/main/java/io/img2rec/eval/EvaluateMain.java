@@ -1,5 +1,8 @@
 package io.img2rec.eval;
 
+import io.img2rec.eval.api.EvaluationResult;
+import io.img2rec.eval.api.EvaluationOptions;
+
 import io.img2rec.eval.report.ReportFiles;
 import io.img2rec.eval.report.ReportWriter;
 import io.img2rec.eval.run.FinishedRun;

@@ -1,5 +1,15 @@
 package io.img2rec.eval;
 
+import io.img2rec.eval.api.EvaluationResult;
+import io.img2rec.eval.api.LabelEvaluation;
+import io.img2rec.eval.api.ModelEvaluation;
+import io.img2rec.eval.api.ModelAverages;
+import io.img2rec.eval.api.SplitCounts;
+import io.img2rec.eval.api.ClassBalance;
+import io.img2rec.eval.api.HardExample;
+import io.img2rec.eval.api.ScoredExamples;
+import io.img2rec.eval.api.EvaluationOptions;
+
 import io.img2rec.core.ensemble.EnsembleRule;
 import io.img2rec.core.manifest.Split;
 import io.img2rec.core.metrics.AveragedMetrics;

@@ -1,5 +1,11 @@
 package io.img2rec.eval;
 
+import io.img2rec.eval.api.EvaluationResult;
+import io.img2rec.eval.api.ModelEvaluation;
+import io.img2rec.eval.api.ClassBalance;
+import io.img2rec.eval.api.HardExample;
+import io.img2rec.eval.api.EvaluationOptions;
+
 import io.img2rec.core.manifest.Split;
 import io.img2rec.core.run.Prediction;
 import io.img2rec.eval.run.RunReader;

@@ -7,14 +7,10 @@ import io.img2rec.core.config.PipelineConfig;
 import io.img2rec.core.nativeio.NativeSetup;
 import io.img2rec.core.nativeio.OneDnnStatus;
 import io.img2rec.core.run.RunLayout;
-import io.img2rec.eval.EvaluationOptions;
-import io.img2rec.eval.EvaluationResult;
-import io.img2rec.eval.Evaluator;
-import io.img2rec.eval.LabelEvaluation;
-import io.img2rec.eval.ModelEvaluation;
-import io.img2rec.eval.report.ReportFiles;
-import io.img2rec.eval.report.ReportWriter;
-import io.img2rec.eval.run.RunReader;
+import io.img2rec.eval.api.Evaluation;
+import io.img2rec.eval.api.EvaluationResult;
+import io.img2rec.eval.api.LabelEvaluation;
+import io.img2rec.eval.api.ModelEvaluation;
 import io.img2rec.core.weights.WeightsLocations;
 import io.img2rec.train.api.TrainedRun;
 import io.img2rec.train.api.Training;
@@ -108,9 +104,9 @@ public final class TrainMain {
 
     /** Test-split metrics and the HTML report, through pipeline-eval. */
     private static void evaluate(TrainedRun result, PipelineConfig config) throws Exception {
-        var runFolder = RunReader.read(result.runFolder());
-        EvaluationResult evaluation = new Evaluator(EvaluationOptions.seeded(config.seed())).evaluate(List.of(runFolder));
-        ReportFiles files = new ReportWriter().write(evaluation, List.of(runFolder), result.runFolder());
+        Evaluation evaluator = Evaluation.builder().addRun(result.runFolder()).optSeed(config.seed()).build();
+        EvaluationResult evaluation = evaluator.evaluate();
+        Evaluation.Report files = evaluator.writeReport(evaluation, result.runFolder());
         StringBuilder table = new StringBuilder("test split (held out), per label:\n");
         table.append(String.format(Locale.ROOT, "  %-10s %-10s %8s %8s %10s%n", "label", "model", "AUC", "F1@0.5",
                 "F1@tuned"));

@@ -2,7 +2,7 @@ package io.img2rec.eval.report;
 
 import io.img2rec.core.io.AtomicFiles;
 import io.img2rec.core.run.RunLayout;
-import io.img2rec.eval.EvaluationResult;
+import io.img2rec.eval.api.EvaluationResult;
 import io.img2rec.eval.run.FinishedRun;
 
 import java.io.IOException;

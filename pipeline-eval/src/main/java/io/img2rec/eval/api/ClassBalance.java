@@ -1,4 +1,4 @@
-package io.img2rec.eval;
+package io.img2rec.eval.api;
 
 /**
  * Distinct images of one label on one split, by class.

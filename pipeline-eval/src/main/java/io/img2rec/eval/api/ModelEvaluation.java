@@ -1,4 +1,4 @@
-package io.img2rec.eval;
+package io.img2rec.eval.api;
 
 import io.img2rec.core.metrics.BootstrapInterval;
 import io.img2rec.core.metrics.LabelReport;

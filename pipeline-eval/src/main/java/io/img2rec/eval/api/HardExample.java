@@ -1,4 +1,4 @@
-package io.img2rec.eval;
+package io.img2rec.eval.api;
 
 /**
  * A test image the ensemble got most wrong for one label.

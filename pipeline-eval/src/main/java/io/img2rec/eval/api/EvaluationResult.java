@@ -1,4 +1,4 @@
-package io.img2rec.eval;
+package io.img2rec.eval.api;
 
 import java.util.List;
 import java.util.Objects;
