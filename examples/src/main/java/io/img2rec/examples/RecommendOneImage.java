@@ -3,8 +3,6 @@ package io.img2rec.examples;
 import io.img2rec.serve.api.Recommender;
 import io.img2rec.serve.api.RecommenderOptions;
 import io.img2rec.serve.api.RecommenderOptions.FaceMode;
-import io.img2rec.serve.face.HaarFaceDetector;
-import io.img2rec.serve.registry.ModelRegistry;
 import io.img2rec.serve.rules.ImageResult;
 
 import java.nio.file.Path;
@@ -23,8 +21,7 @@ public final class RecommendOneImage {
         Path image = Path.of(args[1]);
         // README: recommend
         try (Recommender recommender = Recommender.builder()
-                .models(ModelRegistry.load(List.of(runFolder), List.of()))
-                .faceDetector(new HaarFaceDetector())
+                .runs(List.of(runFolder))
                 .options(RecommenderOptions.DEFAULTS.withFaces(FaceMode.FACES_OR_WHOLE_IMAGE))
                 .build()) {
             ImageResult result = recommender.recommendImage(image);
