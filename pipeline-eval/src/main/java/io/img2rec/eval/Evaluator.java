@@ -7,7 +7,7 @@ import io.img2rec.eval.api.ModelAverages;
 import io.img2rec.eval.api.SplitCounts;
 import io.img2rec.eval.api.ClassBalance;
 import io.img2rec.eval.api.HardExample;
-import io.img2rec.eval.api.ScoredExamples;
+import io.img2rec.core.metrics.ScoredExamples;
 import io.img2rec.eval.api.EvaluationOptions;
 
 import io.img2rec.core.ensemble.EnsembleRule;
@@ -242,7 +242,7 @@ public final class Evaluator {
                     + "' lack a score from some model and are excluded from the ensemble (e.g. "
                     + averaged.incomplete().iterator().next() + ")");
         }
-        return new ScoredExamples(averaged.paths(), averaged.truth(), averaged.scores());
+        return averaged.examples();
     }
 
     private List<HardExample> hardExamples(ModelEvaluation ensemble, boolean falsePositives) {

@@ -1,5 +1,6 @@
 package io.img2rec.core.ensemble;
 
+import io.img2rec.core.metrics.ScoredExamples;
 import io.img2rec.core.metrics.ScoredLabels;
 import io.img2rec.core.metrics.ThresholdSelection;
 
@@ -101,31 +102,13 @@ public final class EnsembleRule {
     /**
      * The ensemble scores of a set of images.
      *
-     * @param paths      image keys, sorted
-     * @param truth      per image
-     * @param scores     ensemble score per image, NaN where some model did not score it
+     * @param examples   image keys (sorted), truth and ensemble score per image, NaN where some model did not score it
      * @param incomplete images lacking a score from some model
      */
-    public record Averaged(List<String> paths, boolean[] truth, double[] scores, Set<String> incomplete) {
+    public record Averaged(ScoredExamples examples, Set<String> incomplete) {
         public Averaged {
-            paths = List.copyOf(paths);
-            truth = truth.clone();
-            scores = scores.clone();
+            Objects.requireNonNull(examples, "examples");
             incomplete = Collections.unmodifiableSet(new TreeSet<>(incomplete));
-        }
-
-        @Override
-        public boolean[] truth() {
-            return truth.clone();
-        }
-
-        @Override
-        public double[] scores() {
-            return scores.clone();
-        }
-
-        public ScoredLabels toScoredLabels(String description) {
-            return ScoredLabels.of(truth, scores).describedAs(description);
         }
     }
 
@@ -170,12 +153,12 @@ public final class EnsembleRule {
             }
             scores[i] = sum / total;
         }
-        return new Averaged(paths, truth, scores, incomplete);
+        return new Averaged(new ScoredExamples(paths, truth, scores), incomplete);
     }
 
     /** The decision threshold of the averaged validation scores of one label (max F1, else the fallback). */
     public ThresholdSelection threshold(Averaged validation, String description) {
-        return threshold(validation.toScoredLabels(description));
+        return threshold(validation.examples().toScoredLabels(description));
     }
 
     /** The decision threshold of averaged validation scores given as scored labels. */

@@ -38,8 +38,8 @@ class EnsembleRuleTest {
         assertEquals(0.8, ta, 1e-12);
         assertEquals(0.3, tb, 1e-12);
         EnsembleRule.Averaged averaged = rule.average(Map.of("a", a, "b", b));
-        assertEquals(java.util.List.of("n1", "n2", "p1", "p2"), averaged.paths());
-        assertArrayEquals(new double[] {0.45, 0.1, 0.6, 0.85}, averaged.scores(), 1e-15);
+        assertEquals(java.util.List.of("n1", "n2", "p1", "p2"), averaged.examples().paths());
+        assertArrayEquals(new double[] {0.45, 0.1, 0.6, 0.85}, averaged.examples().scores(), 1e-15);
         // Averaged positives 0.6 and 0.85, negatives 0.45 and 0.1: max F1 (= 1) at the largest such threshold, 0.6.
         double t = rule.threshold(Map.of("a", a, "b", b), "hat").threshold();
         assertEquals(0.6, t, 1e-12);
@@ -52,8 +52,8 @@ class EnsembleRuleTest {
         var b = Map.of("p1", s(true, 0.7));
         EnsembleRule.Averaged averaged = EnsembleRule.equalWeights().average(Map.of("a", a, "b", b));
         assertEquals(java.util.Set.of("n1"), averaged.incomplete());
-        assertTrue(Double.isNaN(averaged.scores()[0]));
-        assertEquals(0.8, averaged.scores()[1], 1e-15);
+        assertTrue(Double.isNaN(averaged.examples().scores()[0]));
+        assertEquals(0.8, averaged.examples().scores()[1], 1e-15);
     }
 
     @Test

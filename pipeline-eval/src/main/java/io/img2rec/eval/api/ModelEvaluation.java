@@ -1,5 +1,6 @@
 package io.img2rec.eval.api;
 
+import io.img2rec.core.metrics.ScoredExamples;
 import io.img2rec.core.metrics.BootstrapInterval;
 import io.img2rec.core.metrics.LabelReport;
 import io.img2rec.core.metrics.ThresholdSelection;

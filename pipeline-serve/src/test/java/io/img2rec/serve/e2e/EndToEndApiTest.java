@@ -5,7 +5,7 @@ import io.img2rec.core.sample.SampleDatasetGenerator;
 import io.img2rec.eval.api.Evaluation;
 import io.img2rec.eval.api.EvaluationResult;
 import io.img2rec.eval.api.ModelEvaluation;
-import io.img2rec.eval.api.ScoredExamples;
+import io.img2rec.core.metrics.ScoredExamples;
 import io.img2rec.serve.api.Recommender;
 import io.img2rec.serve.api.RecommenderOptions;
 import io.img2rec.serve.http.RecommendationServer;

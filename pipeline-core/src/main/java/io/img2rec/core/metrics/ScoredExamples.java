@@ -1,12 +1,11 @@
-package io.img2rec.eval.api;
-
-import io.img2rec.core.metrics.ScoredLabels;
+package io.img2rec.core.metrics;
 
 import java.util.List;
 import java.util.Objects;
 
 /**
- * One model's scores for one label on one split, with the image paths (sorted); scores may be NaN.
+ * Scores for one label on one split (one model's, or an ensemble's), with the image paths (sorted); scores may
+ * be NaN.
  *
  * @param paths  image paths relative to the dataset root
  * @param truth  whether each image has the label
