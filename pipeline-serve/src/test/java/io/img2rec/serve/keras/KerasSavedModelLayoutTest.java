@@ -370,6 +370,25 @@ class KerasSavedModelLayoutTest {
     }
 
     @Test
+    void aGzippedModelSaveFileImportsToTheSameNetwork() throws Exception {
+        Path json = Files.writeString(dir.resolve("model.json"), modelJson());
+        Path h5 = dir.resolve("best_resnet50_model_hat.h5");
+        writeModelSave(h5);
+        Path gz = dir.resolve("best_resnet50_model_hat.h5.gz");
+        try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(gz))) {
+            Files.copy(h5, out);
+        }
+        ComputationGraph plain = KerasModelLoader.importGraph(json, h5);
+        ComputationGraph fromGz = KerasModelLoader.importGraph(json, gz);
+        try {
+            assertEquals(plain.params(), fromGz.params());
+        } finally {
+            plain.close();
+            fromGz.close();
+        }
+    }
+
+    @Test
     void weightsFlattenerReadsTheModelSaveLayoutSkippingWeightlessLayersAndOptimizerState() throws Exception {
         Path h5 = dir.resolve("saved.h5");
         writeModelSave(h5);
