@@ -227,7 +227,7 @@ class KerasSavedModelLayoutTest {
     }
 
     /** A dataset at a slash-separated path below {@code group}, creating the groups on the way (as h5py does). */
-    private static void writeAtPath(Group group, String path, long[] dims, float[] values) {
+    static void writeAtPath(Group group, String path, long[] dims, float[] values) {
         String[] parts = path.split("/");
         List<Group> opened = new ArrayList<>();
         Group at = group;
@@ -242,7 +242,7 @@ class KerasSavedModelLayoutTest {
     }
 
     /** What h5py writes for {@code attrs[name] = []}: numpy's empty float64 array. */
-    private static void emptyFloat64Array(Group group, String name) {
+    static void emptyFloat64Array(Group group, String name) {
         try (DataSpace space = new DataSpace(1, new long[] {0});
              DataType type = new DataType(PredType.IEEE_F64LE())) {
             Attribute attribute = group.createAttribute(name, type, space);
@@ -251,7 +251,7 @@ class KerasSavedModelLayoutTest {
     }
 
     /** What h5py writes for {@code attrs[name] = value.encode('utf8')}: a scalar fixed-length byte string. */
-    private static void scalarString(Group group, String name, String value) {
+    static void scalarString(Group group, String name, String value) {
         byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
         try (StrType type = new StrType(PredType.C_S1(), Math.max(1, bytes.length));
              DataSpace space = new DataSpace(hdf5.H5S_SCALAR);
@@ -262,7 +262,7 @@ class KerasSavedModelLayoutTest {
         }
     }
 
-    private static void scalarInt64(Group group, String path, long value) {
+    static void scalarInt64(Group group, String path, long value) {
         String[] parts = path.split("/");
         Group at = group.nameExists(parts[0]) ? group.openGroup(parts[0]) : group.createGroup(parts[0]);
         try (DataSpace space = new DataSpace(hdf5.H5S_SCALAR);
