@@ -21,6 +21,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -90,13 +91,33 @@ public final class TrainingJob {
         Path runsDir = config.runsDir().isAbsolute() ? config.runsDir() : projectRoot.resolve(config.runsDir());
         RunLayout run = RunLayout.create(runsDir, config.name(), LocalDateTime.now());
         LOG.info("run folder: {}", run.root());
-        long start = System.nanoTime();
-        AtomicFiles.writeString(run.config(), ConfigWriter.toYaml(config));
-        hooks.listener().stageStarted(Stage.DATASET, config.name());
-        Manifest manifest = DatasetPreparation.scanAndSplit(config, datasetRoot(), run, hooks.showProgress());
-        Duration dataset = Duration.ofNanos(System.nanoTime() - start);
-        hooks.listener().stageFinished(Stage.DATASET, config.name(), dataset);
-        return train(run, manifest, dataset);
+        try {
+            long start = System.nanoTime();
+            AtomicFiles.writeString(run.config(), ConfigWriter.toYaml(config));
+            hooks.listener().stageStarted(Stage.DATASET, config.name());
+            Manifest manifest = DatasetPreparation.scanAndSplit(config, datasetRoot(), run, hooks.showProgress());
+            Duration dataset = Duration.ofNanos(System.nanoTime() - start);
+            hooks.listener().stageFinished(Stage.DATASET, config.name(), dataset);
+            return train(run, manifest, dataset);
+        } catch (RunCancelled e) {
+            throw e; // the message points at the folder for a resume
+        } catch (Exception | Error e) {
+            removeIfNoResults(run, e);
+            throw e;
+        }
+    }
+
+    /** A start that failed before its first checkpoint leaves no run folder behind (nothing in it could be used). */
+    private static void removeIfNoResults(RunLayout run, Throwable failure) {
+        try {
+            if (run.deleteIfNoResults()) {
+                LOG.info("removed the run folder {}: the run failed before writing any checkpoint", run.root());
+            } else {
+                LOG.info("the failed run's checkpoints stay in {}", run.root());
+            }
+        } catch (IOException | RuntimeException e) {
+            failure.addSuppressed(e);
+        }
     }
 
     /** Continues {@code run} from its checkpoints, with its own manifest and split (the config should be its own). */

@@ -18,11 +18,24 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TrainingJobTest {
     @TempDir
     Path dir;
+
+    @Test
+    void aStartThatFailsOnTheDatasetLeavesNoRunFolderBehind() throws Exception {
+        Path empty = Files.createDirectories(dir.resolve("photos-without-label-folders"));
+        Path runs = dir.resolve("runs");
+        PipelineConfig config = TinyRuns.config(empty, runs, Map.of());
+        Exception e = assertThrows(Exception.class, () -> TinyRuns.job(config, dir).runNew());
+        assertTrue(e.getMessage() != null && !e.getMessage().isBlank(), String.valueOf(e));
+        try (var left = Files.list(runs)) {
+            assertEquals(List.of(), left.toList(), "failed start left: " + e.getMessage());
+        }
+    }
 
     @Test
     void tinyRunWritesCheckpointsPredictionsAndEpochMetricsForEveryLabel() throws Exception {

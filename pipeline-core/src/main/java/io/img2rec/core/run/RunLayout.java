@@ -7,8 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * A run folder {@code runs/<yyyyMMdd-HHmmss>-<config name>/} and the name of every file in it (DESIGN.md, "Formats").
@@ -176,6 +179,42 @@ public record RunLayout(Path root) {
 
     public Path log() {
         return root.resolve(LOG);
+    }
+
+    /**
+     * Whether the run has written anything worth keeping after it failed: a file in {@code checkpoints/} (a
+     * checkpoint, even one without its sidecar yet) or a training log. The config, provenance, manifest and dataset
+     * summaries are not: a new start writes them again.
+     */
+    public boolean holdsResults() throws IOException {
+        if (Files.exists(log())) {
+            return true;
+        }
+        if (!Files.isDirectory(checkpoints())) {
+            return false;
+        }
+        try (Stream<Path> files = Files.walk(checkpoints())) {
+            return files.anyMatch(p -> !Files.isDirectory(p));
+        }
+    }
+
+    /**
+     * Deletes this run folder and everything in it when it {@linkplain #holdsResults() holds no results} (a training
+     * start that failed), so that a failed start leaves nothing behind; returns whether it did. Links inside are
+     * removed, not followed.
+     */
+    public boolean deleteIfNoResults() throws IOException {
+        if (!Files.isDirectory(root) || holdsResults()) {
+            return false;
+        }
+        List<Path> paths;
+        try (Stream<Path> walk = Files.walk(root)) {
+            paths = walk.sorted(Comparator.reverseOrder()).toList();
+        }
+        for (Path p : paths) {
+            Files.deleteIfExists(p);
+        }
+        return true;
     }
 
     /** The sidecar of checkpoint {@code <architecture>-<model>-<slot>} in {@code checkpoints/}. */

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -50,5 +51,28 @@ class RunLayoutTest {
                 .orElseThrow());
         assertEquals(run.checkpoints(), RunLayout.checkpointsIn(tmp));
         assertEquals(run.checkpoints(), RunLayout.checkpointsIn(run.checkpoints()));
+    }
+
+    @Test
+    void aRunWithoutCheckpointsIsDeletedAndOneWithACheckpointIsKept(@TempDir Path tmp) throws Exception {
+        RunLayout failed = RunLayout.create(tmp.resolve("runs"), "vgg16", NOW);
+        Files.writeString(failed.config(), "name: vgg16\n");
+        Files.createDirectories(failed.summaryFolder());
+        Files.writeString(failed.summaryFolder().resolve("labels.csv"), "label,count\n");
+        assertFalse(failed.holdsResults());
+        assertTrue(failed.deleteIfNoResults());
+        assertFalse(Files.exists(failed.root()));
+        assertTrue(Files.isDirectory(tmp.resolve("runs")), "the runs folder itself stays");
+
+        RunLayout trained = RunLayout.create(tmp.resolve("runs"), "vgg16", NOW);
+        Files.writeString(trained.config(), "name: vgg16\n");
+        Files.writeString(trained.checkpoints().resolve("vgg16-hat-last-0123456789ab.zip"), "zip");
+        assertTrue(trained.holdsResults());
+        assertFalse(trained.deleteIfNoResults());
+        assertTrue(Files.isRegularFile(trained.config()));
+
+        RunLayout logged = RunLayout.create(tmp.resolve("runs"), "resnet50", NOW);
+        Files.writeString(logged.log(), "started\n");
+        assertFalse(logged.deleteIfNoResults());
     }
 }

@@ -1,5 +1,8 @@
 package io.img2rec.serve.rules;
 
+import io.img2rec.core.config.PipelineConfig;
+import io.img2rec.core.model.Backbone;
+
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -16,23 +19,39 @@ import java.util.TreeSet;
  * <ul>
  *   <li><b>Image</b>: a label's image score is its best averaged score over the image's faces. The product is the
  *   label with the highest image score among the labels positive on the image; none positive → "no items detected".
- *   Ties: label name ascending. The face behind it is the face with the highest score for that label (ties: the
- *   upper face, then the left one, i.e. the first in detection order).</li>
+ *   Ties: the first label in {@link #TIE_ORDER} (the original's hat, beard, eyewear). The face behind it is the
+ *   face with the highest score for that label (ties: the upper face, then the left one, i.e. the first in
+ *   detection order).</li>
  *   <li><b>Profile</b> (a folder): an image is positive for a label when any of its faces is. A label's share is
  *   positive images / analysed images (images with at least one scored crop). The product is the label with the
- *   highest share; ties: higher best score, then label name ascending. Its image is the positive image with the
+ *   highest share; ties: higher best score, then {@link #TIE_ORDER}. Its image is the positive image with the
  *   highest score for it; ties: name ascending. No positive image → "no items detected".</li>
  *   <li><b>Folder of folders</b>: the profile rule for each sub-folder, independently.</li>
  * </ul>
  *
  * <p>Slips of the original fixed here: it counted positive <em>faces</em> but divided by images (shares above 1),
- * it used only the last face of a single image (now: the best face), and its argmax took the first label in its
- * fixed order on ties (which favoured hat); the size filter fix lives in {@code FaceCrop}. The original also always
- * named a product for a single image, even when no score reached its threshold; here that is "no items detected",
- * like a profile without positive images.
+ * it used only the last face of a single image (now: the best face); the size filter fix lives in {@code FaceCrop}.
+ * On exactly equal scores we follow its {@code np.argmax}, which took the first label of its fixed order (hat, beard,
+ * eyewear). Where it named a product although no score reached 0.5 (a single image: the argmax of the last face's
+ * scores; a folder: hat when every share was 0), here that is "no items detected", like a profile without positive
+ * images.
  */
 public final class RecommendationRules {
     private RecommendationRules() {
+    }
+
+    /**
+     * The order that breaks exact ties between labels: the original recipe's label order (the config's default
+     * {@code labels}: hat, beard, eyewear, the order of the original's {@code np.argmax}), then any other label by
+     * name. Served models do not carry their run's label order (the registry sorts labels), so a run trained with
+     * its labels in another order still breaks ties in this one.
+     */
+    public static final Comparator<String> TIE_ORDER = tieOrder(PipelineConfig.defaults(Backbone.VGG16).labels());
+
+    private static Comparator<String> tieOrder(List<String> first) {
+        List<String> order = List.copyOf(first);
+        return Comparator.<String>comparingInt(l -> order.contains(l) ? order.indexOf(l) : order.size())
+                .thenComparing(Comparator.naturalOrder());
     }
 
     /** Scores of faces turned into an image verdict: label scores, positives, best face, recommendation. */
@@ -66,12 +85,10 @@ public final class RecommendationRules {
         for (Map<String, Double> face : faceScores) {
             positive.addAll(positives(face, thresholds));
         }
-        Optional<String> product = positive.stream()
-                .max(Comparator.<String>comparingDouble(best::get).thenComparing(Comparator.reverseOrder()));
+        Comparator<String> byScore = Comparator.<String>comparingDouble(best::get).thenComparing(TIE_ORDER.reversed());
+        Optional<String> product = positive.stream().max(byScore);
         if (product.isEmpty()) {
-            String top = best.keySet().stream()
-                    .max(Comparator.<String>comparingDouble(best::get).thenComparing(Comparator.reverseOrder()))
-                    .orElseThrow();
+            String top = best.keySet().stream().max(byScore).orElseThrow();
             return new ImageVerdict(best, List.of(), bestFaceFor(top, faceScores), Recommendation.nothing());
         }
         String label = product.get();
@@ -124,7 +141,7 @@ public final class RecommendationRules {
                 .filter(t -> t.positiveImages() > 0)
                 .max(Comparator.comparingDouble(LabelTally::share)
                         .thenComparingDouble(LabelTally::bestScore)
-                        .thenComparing(LabelTally::label, Comparator.reverseOrder()))
+                        .thenComparing(LabelTally::label, TIE_ORDER.reversed()))
                 .map(t -> Recommendation.of(t.label(), t.bestImage(), t.bestScore(), t.share()))
                 .orElse(Recommendation.nothing());
     }

@@ -26,8 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A small model in the original project's saved form — a functional model whose top is a nested {@code sequential_1}
- * (flatten, dense, dropout, dense sigmoid) — written by the test as Keras 2.2.4 JSON and h5, imported, and checked
- * against a forward pass computed by hand.
+ * (flatten, dense, dropout, dense sigmoid) — written by the test as Keras 2.2 JSON and h5 (in the {@code save_weights}
+ * layout and in the {@code model.save} layout), imported, and checked against a forward pass computed by hand.
  */
 class KerasModelLoaderTest {
     private static final int SIDE = 8;
@@ -117,6 +117,54 @@ class KerasModelLoaderTest {
         }
     }
 
+    /**
+     * The same weights as {@code model.save} (Keras 2.2.5's {@code ModelCheckpoint}, as the original saved its best
+     * VGG16 models) lays them out: under {@code model_weights}, weightless layers with an empty float64
+     * {@code weight_names}, and an {@code optimizer_weights} group beside (see {@link KerasSavedModelLayoutTest}).
+     */
+    private void writeModelSave(Path file) {
+        synchronized (Hdf5Archive.LOCK_OBJECT) {
+            H5File h5 = new H5File(file.toString(), hdf5.H5F_ACC_TRUNC());
+            try {
+                KerasSavedModelLayoutTest.scalarString(h5, "keras_version", "2.2.5");
+                KerasSavedModelLayoutTest.scalarString(h5, "backend", "tensorflow");
+                KerasSavedModelLayoutTest.scalarString(h5, "model_config", modelJson());
+                Group weights = h5.createGroup("model_weights");
+                Hdf5Values.writeStrings(weights, "layer_names",
+                        List.of("input_1", "block1_conv1", "block1_pool", "sequential_1"));
+                for (String empty : List.of("input_1", "block1_pool")) {
+                    Group g = weights.createGroup(empty);
+                    KerasSavedModelLayoutTest.emptyFloat64Array(g, "weight_names");
+                    g.close();
+                }
+                Group conv = weights.createGroup("block1_conv1");
+                Hdf5Values.writeStrings(conv, "weight_names",
+                        List.of("block1_conv1/kernel:0", "block1_conv1/bias:0"));
+                KerasSavedModelLayoutTest.writeAtPath(conv, "block1_conv1/kernel:0", new long[] {3, 3, 3, 2}, kernel);
+                KerasSavedModelLayoutTest.writeAtPath(conv, "block1_conv1/bias:0", new long[] {2}, bias);
+                conv.close();
+                Group top = weights.createGroup("sequential_1");
+                Hdf5Values.writeStrings(top, "weight_names",
+                        List.of("dense_1/kernel:0", "dense_1/bias:0", "dense_2/kernel:0", "dense_2/bias:0"));
+                KerasSavedModelLayoutTest.writeAtPath(top, "dense_1/kernel:0", new long[] {18, 4}, w1);
+                KerasSavedModelLayoutTest.writeAtPath(top, "dense_1/bias:0", new long[] {4}, b1);
+                KerasSavedModelLayoutTest.writeAtPath(top, "dense_2/kernel:0", new long[] {4, 1}, w2);
+                KerasSavedModelLayoutTest.writeAtPath(top, "dense_2/bias:0", new long[] {1}, b2);
+                top.close();
+                weights.close();
+                Group optimizer = h5.createGroup("optimizer_weights");
+                Hdf5Values.writeStrings(optimizer, "weight_names",
+                        List.of("SGD/iterations:0", "training/SGD/Variable:0"));
+                KerasSavedModelLayoutTest.scalarInt64(optimizer, "SGD/iterations:0", 77);
+                KerasSavedModelLayoutTest.writeAtPath(optimizer, "training/SGD/Variable:0", new long[] {18, 4},
+                        floats(18 * 4));
+                optimizer.close();
+            } finally {
+                h5.close();
+            }
+        }
+    }
+
     /** The model's function, by hand: x[h][w][c] (channels last). */
     private double forward(float[][][] x) {
         double[][][] conv = new double[6][6][2];
@@ -182,6 +230,37 @@ class KerasModelLoaderTest {
             assertEquals(forward(x), imported, 1e-5);
             double[][] scores = model.score(List.of(new RgbImage(SIDE, SIDE, new byte[SIDE * SIDE * 3])));
             assertTrue(scores[0][0] > 0 && scores[0][0] < 1);
+            graph.close();
+        }
+    }
+
+    @Test
+    void theSameModelSavedWithModelSaveImportsAndComputesTheSameFunction() throws Exception {
+        Path json = Files.writeString(dir.resolve("vgg_model.json"), modelJson());
+        Path h5 = dir.resolve("best_vgg16_model_hat.h5");
+        writeModelSave(h5);
+        float[][][] x = new float[SIDE][SIDE][3];
+        float[] flat = new float[SIDE * SIDE * 3];
+        for (int i = 0; i < SIDE; i++) {
+            for (int j = 0; j < SIDE; j++) {
+                for (int c = 0; c < 3; c++) {
+                    x[i][j][c] = (float) random.nextGaussian();
+                    flat[(i * SIDE + j) * 3 + c] = x[i][j][c];
+                }
+            }
+        }
+        TensorLayout layout;
+        try (ScoringModel model = KerasModelLoader.load(new KerasModelSpec("hat", "vgg16", json, h5, 0.5))) {
+            layout = model.card().encoder().layout();
+        }
+        ComputationGraph graph = KerasModelLoader.importGraph(json, h5);
+        try {
+            INDArray input = Nd4j.create(flat, new long[] {1, SIDE, SIDE, 3}, 'c');
+            if (layout == TensorLayout.NCHW) {
+                input = input.permute(0, 3, 1, 2).dup('c');
+            }
+            assertEquals(forward(x), graph.outputSingle(false, input.castTo(DataType.FLOAT)).getDouble(0), 1e-5);
+        } finally {
             graph.close();
         }
     }

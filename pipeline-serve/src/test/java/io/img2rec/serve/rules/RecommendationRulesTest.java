@@ -32,10 +32,26 @@ class RecommendationRulesTest {
     }
 
     @Test
-    void singleImageTieGoesToTheLabelFirstByName() {
-        var verdict = RecommendationRules.forImage("a.jpg",
+    void singleImageTieGoesToTheFirstLabelOfTheOriginalsOrderHatBeardEyewear() {
+        var all = RecommendationRules.forImage("a.jpg",
                 List.of(Map.of("beard", 0.8, "eyewear", 0.8, "hat", 0.8)), HALF);
-        assertEquals("beard", verdict.recommendation().product());
+        assertEquals("hat", all.recommendation().product());
+        var beardEyewear = RecommendationRules.forImage("a.jpg",
+                List.of(Map.of("beard", 0.8, "eyewear", 0.8, "hat", 0.1)), HALF);
+        assertEquals("beard", beardEyewear.recommendation().product());
+        var eyewearHat = RecommendationRules.forImage("a.jpg",
+                List.of(Map.of("beard", 0.1, "eyewear", 0.8, "hat", 0.8)), HALF);
+        assertEquals("hat", eyewearHat.recommendation().product());
+    }
+
+    @Test
+    void labelsOutsideTheOriginalsOrderBreakTiesByNameAfterIt() {
+        Map<String, Double> t = Map.of("scarf", 0.5, "earring", 0.5, "eyewear", 0.5);
+        var verdict = RecommendationRules.forImage("a.jpg",
+                List.of(Map.of("scarf", 0.8, "earring", 0.8, "eyewear", 0.8)), t);
+        assertEquals("eyewear", verdict.recommendation().product());
+        var others = RecommendationRules.forImage("a.jpg", List.of(Map.of("scarf", 0.8, "earring", 0.8)), t);
+        assertEquals("earring", others.recommendation().product());
     }
 
     @Test
@@ -79,7 +95,7 @@ class RecommendationRulesTest {
     }
 
     @Test
-    void profileTiesGoToTheHigherBestScoreThenTheLabelName() {
+    void profileTiesGoToTheHigherBestScoreThenTheOriginalsLabelOrder() {
         ImageResult a = analysed("a.jpg", Map.of("beard", 0.6, "eyewear", 0.1, "hat", 0.9));
         ImageResult b = analysed("b.jpg", Map.of("beard", 0.1, "eyewear", 0.1, "hat", 0.1));
         ImageResult c = analysed("c.jpg", Map.of("beard", 0.1, "eyewear", 0.1, "hat", 0.1));
@@ -89,9 +105,11 @@ class RecommendationRulesTest {
                 .recommendation().product());
         // equal shares: hat best 0.9 beats beard best 0.6
         assertEquals("hat", RecommendationRules.forProfile("p", List.of(a, b), LABELS).recommendation().product());
-        // equal shares and equal best scores: name order
+        // equal shares and equal best scores: the original's order (hat, beard, eyewear), not name order
         ImageResult e = analysed("e.jpg", Map.of("beard", 0.8, "eyewear", 0.1, "hat", 0.8));
-        assertEquals("beard", RecommendationRules.forProfile("p", List.of(e), LABELS).recommendation().product());
+        assertEquals("hat", RecommendationRules.forProfile("p", List.of(e), LABELS).recommendation().product());
+        ImageResult f = analysed("f.jpg", Map.of("beard", 0.8, "eyewear", 0.8, "hat", 0.1));
+        assertEquals("beard", RecommendationRules.forProfile("p", List.of(f), LABELS).recommendation().product());
     }
 
     @Test
