@@ -42,6 +42,11 @@ final class DownloadProgress implements AutoCloseable {
         }
     }
 
+    /** @return when this progress started ({@link System#nanoTime()}), for {@link #line(long)} */
+    long startNanos() {
+        return startNanos;
+    }
+
     void advance(long bytes) {
         done += bytes;
         if (bar != null) {

@@ -319,4 +319,26 @@ class PretrainedWeightsLoaderTest {
         assertTrue(d.contains("could not download " + base + "tiny/tiny_notop.h5"), d);
         assertTrue(d.contains("attempt 1") && d.contains("attempt 2") && d.contains("cannot connect"), d);
     }
+
+    @Test
+    void kerasFileInPlaceWithTheWrongMd5IsReplacedByAVerifiedDownload() throws Exception {
+        Path generated = dir.resolve("served.h5");
+        KerasWeightsImportTest.tinyCnnKerasWeights(4).write(generated);
+        FileDigests served = FileDigests.of(generated);
+        try (LoopbackFileServer server = new LoopbackFileServer()
+                .serve("tiny/tiny_notop.h5", Files.readAllBytes(generated))) {
+            WeightsLocations locations = emptyLocations().withDownload(WeightsDownload.defaults()
+                    .withBaseUrl(server.baseUrl()).withRetries(1, java.time.Duration.ZERO));
+            Path cached = locations.kerasFile("tiny_notop.h5");
+            Files.createDirectories(cached.getParent());
+            Files.writeString(cached, "a damaged copy");
+
+            WeightsSource source = new PretrainedWeightsLoader(locations, b -> Optional.of(tinyFiles(1, served.md5())))
+                    .load(tiny(2), Backbone.TINY_CNN, "imagenet", WeightsFallback.NONE);
+
+            assertEquals(WeightsSource.Kind.IMAGENET_KERAS_H5, source.kind());
+            assertEquals(served, FileDigests.of(cached));
+            assertEquals(1, server.requests().size());
+        }
+    }
 }

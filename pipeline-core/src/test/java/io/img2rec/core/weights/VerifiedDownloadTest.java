@@ -280,4 +280,41 @@ class VerifiedDownloadTest {
         assertEquals("6d6bbae143d832006294945121d1f1fc", vgg.kerasMd5());
         assertEquals("4d473c1dd8becc155b73f8504c6f6626", resnet.kerasMd5());
     }
+
+    @Test
+    void partThatIsAlreadyWholeIsVerifiedWithoutDownloadingAgain() throws Exception {
+        Path part = VerifiedDownload.partFile(target);
+        Files.createDirectories(part.getParent());
+        Files.write(part, h5);
+
+        new VerifiedDownload(quick()).fetch(url(), target, ExpectedChecksum.md5(digests.md5()));
+
+        assertEquals("bytes=" + h5.length + "-", server.requests().get(0).range(), "answered 416 by the server");
+        assertEquals(1, server.requests().size());
+        assertEquals(digests, FileDigests.of(target));
+    }
+
+    @Test
+    void progressLineGivesBytesRateAndEta() {
+        try (DownloadProgress progress = new DownloadProgress("w.h5", 1_000_000, 10_000_000, false)) {
+            progress.advance(3_000_000);
+            assertEquals("4.0 MB of 10.0 MB (40%), 1.5 MB/s, ETA 4 s",
+                    progress.line(progress.startNanos() + 2_000_000_000L));
+        }
+        try (DownloadProgress unknownSize = new DownloadProgress("w.h5", 0, -1, false)) {
+            unknownSize.advance(500_000);
+            assertEquals("0.5 MB, 0.5 MB/s", unknownSize.line(unknownSize.startNanos() + 1_000_000_000L));
+        }
+    }
+
+    @Test
+    void downloadClassesUseNoDl4jOrNd4jType() throws Exception {
+        Path sources = Path.of("src/main/java/io/img2rec/core/weights");
+        for (String name : List.of("VerifiedDownload", "WeightsDownload", "ExpectedChecksum", "FileDigests",
+                "DownloadProgress", "DownloadAttempt", "DownloadFailedException")) {
+            String source = Files.readString(sources.resolve(name + ".java"));
+            assertFalse(source.contains("org.deeplearning4j") || source.contains("org.nd4j")
+                    || source.contains("org.bytedeco"), name + " must stay free of DL4J types");
+        }
+    }
 }
