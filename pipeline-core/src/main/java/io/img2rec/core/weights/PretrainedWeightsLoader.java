@@ -171,6 +171,14 @@ public final class PretrainedWeightsLoader {
                     VerifiedDownload.recordSha256(keras, digests);
                     return Optional.of(new VerifiedKerasFile(keras, digests, "checked: " + expectedWhat));
                 }
+                String lookalike = files.kerasLookalikes().get(digests.md5());
+                if (lookalike != null && sha256.isEmpty()) {
+                    // another tool's valid file of the same name: report it, never overwrite it
+                    looked.add(keras + " has md5 " + digests.md5() + ": not used, because " + lookalike
+                            + "; move it away, or point -D" + WeightsLocations.KERAS_MODELS_PROPERTY
+                            + "=<another folder> for img2rec's file");
+                    return Optional.empty();
+                }
                 problem = keras + " has " + mismatch.get() + ": not used";
             } catch (IOException e) {
                 problem = keras + ": unreadable (" + e.getMessage() + ")";
@@ -183,7 +191,7 @@ public final class PretrainedWeightsLoader {
             return Optional.empty();
         }
         looked.add(problem);
-        URI url = files.kerasUrl(download.baseUrl());
+        URI url = files.kerasUrl(download.mirror());
         LOG.info("ImageNet weights for {}: {}; downloading {}", backbone.configName(), problem, url);
         try {
             VerifiedDownload.Result result = new VerifiedDownload(download).fetch(url, keras, expected);
@@ -282,10 +290,10 @@ public final class PretrainedWeightsLoader {
             s.append("\n  1. DL4J model zoo: download ").append(f.zooUrl()).append(" (Adler32 ").append(f.zooAdler32())
                     .append(") to ").append(zoo).append(" (-Dorg.deeplearning4j.resources.directory moves ")
                     .append(locations.dl4jResourcesRoot()).append(");");
-            s.append("\n  2. Keras: download ").append(f.kerasUrl(locations.download().baseUrl())).append(" (md5 ")
+            s.append("\n  2. Keras: download ").append(f.kerasUrl(locations.download().mirror())).append(" (md5 ")
                     .append(f.kerasMd5()).append(") to ").append(locations.kerasFile(f.kerasNotopFile()))
                     .append(" (Keras' own ~/.keras/models cache; -Dimg2rec.keras.models=<dir> moves it), or let img2rec "
-                            + "download it: it needs to reach that address, or a mirror laid out as Keras' server "
+                            + "download it: it needs to reach that address, or a folder of a mirror that holds the file by name "
                             + "(-D").append(WeightsDownload.BASE_URL_PROPERTY).append("=<base URL>);");
         }
         s.append("\n  3. model.weights: <path> to a Keras weights .h5 or a DL4J .zip of this architecture;");

@@ -16,8 +16,8 @@ import java.util.Optional;
  * they are read from system properties at a program's entry point ({@link #fromSystemProperties()}) and passed in.
  *
  * @param enabled         whether a missing (or wrong) Keras file is downloaded; off, the cache is only checked
- * @param baseUrl         the Keras Applications base address (ends with {@code /}); a file's path below it is
- *                        {@code vgg16/<file>} or {@code resnet/<file>}, as on Keras' own server
+ * @param mirror          a base address (a mirror, an internal artefact store) holding the files by name,
+ *                        {@code <mirror>/<file name>}; {@code null}: each file's official address
  * @param connectTimeout  how long to wait for a connection
  * @param readTimeout     how long a connection may give no data before the attempt fails
  * @param attempts        tries per file (at least 1); each later try resumes what the earlier ones got
@@ -27,18 +27,16 @@ import java.util.Optional;
  * @param consoleProgress a console progress bar (when the optional progressbar library is present) instead of log
  *                        lines
  */
-public record WeightsDownload(boolean enabled, URI baseUrl, Duration connectTimeout, Duration readTimeout,
+public record WeightsDownload(boolean enabled, URI mirror, Duration connectTimeout, Duration readTimeout,
                               int attempts, Duration firstBackoff, Map<Backbone, String> sha256,
                               boolean consoleProgress) {
 
-    /** Where Keras Applications (2.x and tf.keras) download their weights from. */
-    public static final URI KERAS_APPLICATIONS = URI.create("https://storage.googleapis.com/tensorflow/keras-applications/");
     /** The longest wait between two tries. */
     public static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
     /** {@code true} (default) or {@code false}: download missing ImageNet files. */
     public static final String DOWNLOAD_PROPERTY = "img2rec.weights.download";
-    /** Base address of a mirror laid out as Keras' server ({@code <base>/vgg16/…}, {@code <base>/resnet/…}). */
+    /** Base address of a mirror holding the files by name: {@code <base>/<file name>}. */
     public static final String BASE_URL_PROPERTY = "img2rec.weights.base_url";
     /** Seconds to wait for a connection (default 30). */
     public static final String CONNECT_TIMEOUT_PROPERTY = "img2rec.weights.connect_timeout_seconds";
@@ -52,18 +50,19 @@ public record WeightsDownload(boolean enabled, URI baseUrl, Duration connectTime
     public static final String NO_PROGRESS_BAR_PROPERTY = "img2rec.noProgressBar";
 
     public WeightsDownload {
-        Objects.requireNonNull(baseUrl, "baseUrl");
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(readTimeout, "readTimeout");
         Objects.requireNonNull(firstBackoff, "firstBackoff");
         Objects.requireNonNull(sha256, "sha256");
-        String scheme = baseUrl.getScheme() == null ? "" : baseUrl.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https") || baseUrl.getHost() == null) {
-            throw new IllegalArgumentException("weights base URL '" + baseUrl + "' is not an http(s) address with a "
-                    + "host, e.g. " + KERAS_APPLICATIONS);
-        }
-        if (!baseUrl.getPath().endsWith("/")) {
-            baseUrl = URI.create(baseUrl + "/");
+        if (mirror != null) {
+            String scheme = mirror.getScheme() == null ? "" : mirror.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("http") && !scheme.equals("https") || mirror.getHost() == null) {
+                throw new IllegalArgumentException("weights base URL '" + mirror + "' is not an http(s) address with "
+                        + "a host, e.g. https://artifacts.example.com/keras-weights/");
+            }
+            if (!mirror.getPath().endsWith("/")) {
+                mirror = URI.create(mirror + "/");
+            }
         }
         if (connectTimeout.isNegative() || connectTimeout.isZero() || readTimeout.isNegative() || readTimeout.isZero()) {
             throw new IllegalArgumentException("weights download timeouts must be positive, got connect "
@@ -80,9 +79,9 @@ public record WeightsDownload(boolean enabled, URI baseUrl, Duration connectTime
         sha256 = Map.copyOf(copy);
     }
 
-    /** Downloads on, from Keras' server: 30 s to connect, 60 s of silence, 4 tries from 1 s apart, log lines. */
+    /** Downloads on, from the official addresses: 30 s to connect, 60 s of silence, 4 tries from 1 s apart, log lines. */
     public static WeightsDownload defaults() {
-        return new WeightsDownload(true, KERAS_APPLICATIONS, Duration.ofSeconds(30), Duration.ofSeconds(60), 4,
+        return new WeightsDownload(true, null, Duration.ofSeconds(30), Duration.ofSeconds(60), 4,
                 Duration.ofSeconds(1), Map.of(), false);
     }
 
@@ -111,7 +110,7 @@ public record WeightsDownload(boolean enabled, URI baseUrl, Duration connectTime
         String base = System.getProperty(BASE_URL_PROPERTY);
         if (base != null) {
             try {
-                d = d.withBaseUrl(URI.create(base.trim()));
+                d = d.withMirror(URI.create(base.trim()));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("-D" + BASE_URL_PROPERTY + "=" + base + " is not allowed: "
                         + e.getMessage(), e);
@@ -139,22 +138,22 @@ public record WeightsDownload(boolean enabled, URI baseUrl, Duration connectTime
     }
 
     public WeightsDownload withEnabled(boolean on) {
-        return new WeightsDownload(on, baseUrl, connectTimeout, readTimeout, attempts, firstBackoff, sha256,
+        return new WeightsDownload(on, mirror, connectTimeout, readTimeout, attempts, firstBackoff, sha256,
                 consoleProgress);
     }
 
-    /** A mirror or an internal artefact store laid out as Keras' server. */
-    public WeightsDownload withBaseUrl(URI url) {
+    /** A mirror or an internal artefact store holding the files by name; {@code null}: the official addresses. */
+    public WeightsDownload withMirror(URI url) {
         return new WeightsDownload(enabled, url, connectTimeout, readTimeout, attempts, firstBackoff, sha256,
                 consoleProgress);
     }
 
     public WeightsDownload withTimeouts(Duration connect, Duration read) {
-        return new WeightsDownload(enabled, baseUrl, connect, read, attempts, firstBackoff, sha256, consoleProgress);
+        return new WeightsDownload(enabled, mirror, connect, read, attempts, firstBackoff, sha256, consoleProgress);
     }
 
     public WeightsDownload withRetries(int tries, Duration backoff) {
-        return new WeightsDownload(enabled, baseUrl, connectTimeout, readTimeout, tries, backoff, sha256,
+        return new WeightsDownload(enabled, mirror, connectTimeout, readTimeout, tries, backoff, sha256,
                 consoleProgress);
     }
 
@@ -163,12 +162,12 @@ public record WeightsDownload(boolean enabled, URI baseUrl, Duration connectTime
         EnumMap<Backbone, String> copy = new EnumMap<>(Backbone.class);
         copy.putAll(sha256);
         copy.put(Objects.requireNonNull(backbone, "backbone"), ExpectedChecksum.sha256(hex).sha256());
-        return new WeightsDownload(enabled, baseUrl, connectTimeout, readTimeout, attempts, firstBackoff, copy,
+        return new WeightsDownload(enabled, mirror, connectTimeout, readTimeout, attempts, firstBackoff, copy,
                 consoleProgress);
     }
 
     public WeightsDownload withConsoleProgress(boolean console) {
-        return new WeightsDownload(enabled, baseUrl, connectTimeout, readTimeout, attempts, firstBackoff, sha256,
+        return new WeightsDownload(enabled, mirror, connectTimeout, readTimeout, attempts, firstBackoff, sha256,
                 console);
     }
 

@@ -47,7 +47,7 @@ class PretrainedWeightsLoaderTest {
 
     private ImageNetWeightFiles tinyFiles(long adler32, String kerasMd5) {
         return new ImageNetWeightFiles("tinycnn", "https://example.invalid/models/tiny_zoo.zip", adler32,
-                "tiny_notop.h5", "tiny/tiny_notop.h5", kerasMd5);
+                "tiny_notop.h5", "https://example.invalid/tiny_notop.h5", kerasMd5, java.util.Map.of());
     }
 
     @Test
@@ -274,9 +274,9 @@ class PretrainedWeightsLoaderTest {
         KerasWeightsImportTest.tinyCnnKerasWeights(9).write(generated);
         FileDigests served = FileDigests.of(generated);
         try (LoopbackFileServer server = new LoopbackFileServer()
-                .serve("tiny/tiny_notop.h5", Files.readAllBytes(generated))) {
+                .serve("tiny_notop.h5", Files.readAllBytes(generated))) {
             WeightsLocations locations = emptyLocations().withDownload(WeightsDownload.defaults()
-                    .withBaseUrl(server.baseUrl()).withTimeouts(java.time.Duration.ofSeconds(2),
+                    .withMirror(server.baseUrl()).withTimeouts(java.time.Duration.ofSeconds(2),
                             java.time.Duration.ofSeconds(2)).withRetries(2, java.time.Duration.ofMillis(10)));
             ComputationGraph graph = tiny(12);
 
@@ -288,7 +288,7 @@ class PretrainedWeightsLoaderTest {
             assertEquals(cached.toString(), source.location());
             assertEquals("sha256:" + served.sha256(), source.checksum());
             assertEquals(3, source.layersLoaded());
-            assertTrue(source.description().contains("downloaded from " + server.baseUrl() + "tiny/tiny_notop.h5"),
+            assertTrue(source.description().contains("downloaded from " + server.baseUrl() + "tiny_notop.h5"),
                     source.description());
             assertEquals(served, FileDigests.of(cached));
             assertEquals(1, server.requests().size());
@@ -307,7 +307,7 @@ class PretrainedWeightsLoaderTest {
             closedPort = socket.getLocalPort();
         }
         java.net.URI base = java.net.URI.create("http://127.0.0.1:" + closedPort + "/mirror/");
-        WeightsLocations locations = emptyLocations().withDownload(WeightsDownload.defaults().withBaseUrl(base)
+        WeightsLocations locations = emptyLocations().withDownload(WeightsDownload.defaults().withMirror(base)
                 .withTimeouts(java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(1))
                 .withRetries(2, java.time.Duration.ofMillis(10)));
 
@@ -316,7 +316,7 @@ class PretrainedWeightsLoaderTest {
 
         assertEquals(WeightsSource.Kind.RANDOM_FALLBACK, source.kind());
         String d = source.description();
-        assertTrue(d.contains("could not download " + base + "tiny/tiny_notop.h5"), d);
+        assertTrue(d.contains("could not download " + base + "tiny_notop.h5"), d);
         assertTrue(d.contains("attempt 1") && d.contains("attempt 2") && d.contains("cannot connect"), d);
     }
 
@@ -326,9 +326,9 @@ class PretrainedWeightsLoaderTest {
         KerasWeightsImportTest.tinyCnnKerasWeights(4).write(generated);
         FileDigests served = FileDigests.of(generated);
         try (LoopbackFileServer server = new LoopbackFileServer()
-                .serve("tiny/tiny_notop.h5", Files.readAllBytes(generated))) {
+                .serve("tiny_notop.h5", Files.readAllBytes(generated))) {
             WeightsLocations locations = emptyLocations().withDownload(WeightsDownload.defaults()
-                    .withBaseUrl(server.baseUrl()).withRetries(1, java.time.Duration.ZERO));
+                    .withMirror(server.baseUrl()).withRetries(1, java.time.Duration.ZERO));
             Path cached = locations.kerasFile("tiny_notop.h5");
             Files.createDirectories(cached.getParent());
             Files.writeString(cached, "a damaged copy");
@@ -340,5 +340,26 @@ class PretrainedWeightsLoaderTest {
             assertEquals(served, FileDigests.of(cached));
             assertEquals(1, server.requests().size());
         }
+    }
+
+    @Test
+    void tfKerasResNet50FileInPlaceIsNamedForWhatItIsAndNotOverwritten() throws Exception {
+        WeightsLocations locations = emptyLocations().withDownload(WeightsDownload.defaults()
+                .withMirror(java.net.URI.create("http://127.0.0.1:9/unused/")));
+        Path h5 = locations.kerasFile("tiny_notop.h5");
+        Files.createDirectories(h5.getParent());
+        Files.writeString(h5, "a file of the same name from another Keras");
+        String md5 = FileDigests.of(h5).md5();
+        ImageNetWeightFiles files = new ImageNetWeightFiles("tinycnn", "https://example.invalid/models/tiny_zoo.zip",
+                1, "tiny_notop.h5", "https://example.invalid/tiny_notop.h5", NO_MD5,
+                java.util.Map.of(md5, "it is another tool's file"));
+
+        WeightsSource source = new PretrainedWeightsLoader(locations, b -> Optional.of(files))
+                .load(tiny(1), Backbone.TINY_CNN, "imagenet", WeightsFallback.RANDOM);
+
+        assertEquals(WeightsSource.Kind.RANDOM_FALLBACK, source.kind());
+        assertTrue(source.description().contains("not used, because it is another tool's file"), source.description());
+        assertTrue(source.description().contains("-Dimg2rec.keras.models"), source.description());
+        assertEquals("a file of the same name from another Keras", Files.readString(h5));
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.img2rec.core.model.Backbone;
 import io.img2rec.core.weights.LoopbackFileServer.IgnoreRange;
 import io.img2rec.core.weights.LoopbackFileServer.Request;
 import io.img2rec.core.weights.LoopbackFileServer.Stall;
@@ -253,11 +254,11 @@ class VerifiedDownloadTest {
         try {
             WeightsDownload d = WeightsDownload.fromSystemProperties();
             assertTrue(d.enabled());
-            assertEquals(URI.create("https://mirror.example/keras/"), d.baseUrl());
+            assertEquals(URI.create("https://mirror.example/keras/"), d.mirror());
             assertEquals(Duration.ofSeconds(5), d.readTimeout());
-            assertEquals(digests.sha256(), d.sha256Of(io.img2rec.core.model.Backbone.VGG16).orElseThrow());
-            assertEquals(URI.create("https://mirror.example/keras/vgg16/vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5"),
-                    ImageNetWeightFiles.of(io.img2rec.core.model.Backbone.VGG16).orElseThrow().kerasUrl(d.baseUrl()));
+            assertEquals(digests.sha256(), d.sha256Of(Backbone.VGG16).orElseThrow());
+            assertEquals(URI.create("https://mirror.example/keras/vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5"),
+                    ImageNetWeightFiles.of(Backbone.VGG16).orElseThrow().kerasUrl(d.mirror()));
             System.setProperty(WeightsDownload.ATTEMPTS_PROPERTY, "many");
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     WeightsDownload::fromSystemProperties);
@@ -267,18 +268,21 @@ class VerifiedDownloadTest {
             System.clearProperty(WeightsDownload.ATTEMPTS_PROPERTY);
         }
         assertNull(System.getProperty(WeightsDownload.BASE_URL_PROPERTY));
+        assertNull(WeightsDownload.fromSystemProperties().mirror(), "no mirror: the official addresses");
     }
 
     @Test
     void officialAddressesAndPublishedMd5s() {
-        ImageNetWeightFiles vgg = ImageNetWeightFiles.of(io.img2rec.core.model.Backbone.VGG16).orElseThrow();
-        ImageNetWeightFiles resnet = ImageNetWeightFiles.of(io.img2rec.core.model.Backbone.RESNET50).orElseThrow();
-        assertEquals("https://storage.googleapis.com/tensorflow/keras-applications/vgg16/"
-                + "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5", vgg.kerasUrl());
-        assertEquals("https://storage.googleapis.com/tensorflow/keras-applications/resnet/"
-                + "resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5", resnet.kerasUrl());
+        ImageNetWeightFiles vgg = ImageNetWeightFiles.of(Backbone.VGG16).orElseThrow();
+        ImageNetWeightFiles resnet = ImageNetWeightFiles.of(Backbone.RESNET50).orElseThrow();
+        assertEquals(URI.create("https://storage.googleapis.com/tensorflow/keras-applications/vgg16/"
+                + "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5"), vgg.kerasUrl(null));
         assertEquals("6d6bbae143d832006294945121d1f1fc", vgg.kerasMd5());
-        assertEquals("4d473c1dd8becc155b73f8504c6f6626", resnet.kerasMd5());
+        // Keras 2.2's ResNet50 file (our layer names and epsilon), not tf.keras' file of the same name
+        assertEquals(URI.create("https://github.com/fchollet/deep-learning-models/releases/download/v0.2/"
+                + "resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5"), resnet.kerasUrl(null));
+        assertEquals("a268eb855778b3df3c7506639542a6af", resnet.kerasMd5());
+        assertTrue(resnet.kerasLookalikes().get("4d473c1dd8becc155b73f8504c6f6626").contains("tf.keras"));
     }
 
     @Test
