@@ -202,8 +202,9 @@ public final class VerifiedDownload {
             Files.deleteIfExists(part);
             throw failed(url, target, attempts, "the file was not kept");
         }
-        throw failed(url, target, attempts, "gave up after " + settings.attempts() + " attempts; the "
-                + channel.size() + " bytes received are kept in " + part + " and a later run resumes them");
+        long kept = channel.size();
+        throw failed(url, target, attempts, "gave up after " + settings.attempts() + " attempts" + (kept == 0 ? ""
+                : "; the " + kept + " bytes received are kept in " + part + " and a later run resumes them"));
     }
 
     /** One HTTP request from byte {@code from}; returns when the part holds the whole file. */
@@ -349,16 +350,29 @@ public final class VerifiedDownload {
     private static DownloadFailedException failed(URI url, Path target, List<DownloadAttempt> attempts, String why) {
         StringBuilder s = new StringBuilder("could not download ").append(url).append(" to ").append(target);
         if (!attempts.isEmpty()) {
-            s.append(" (");
-            for (int i = 0; i < attempts.size(); i++) {
-                s.append(i == 0 ? "" : "; ").append(attempts.get(i));
-            }
-            s.append(")");
+            s.append(" (").append(describe(attempts)).append(")");
         }
         if (why != null) {
             s.append(": ").append(why);
         }
         return new DownloadFailedException(s.toString(), url, attempts);
+    }
+
+    /** The attempts in order; a run of attempts from byte 0 with the same outcome reads "attempts 1-4: …". */
+    static String describe(List<DownloadAttempt> attempts) {
+        List<String> parts = new ArrayList<>();
+        for (int i = 0; i < attempts.size(); ) {
+            DownloadAttempt a = attempts.get(i);
+            int j = i + 1;
+            while (a.fromByte() == 0 && j < attempts.size() && attempts.get(j).fromByte() == 0
+                    && attempts.get(j).outcome().equals(a.outcome())) {
+                j++;
+            }
+            parts.add(j - i > 1 ? "attempts " + a.number() + "-" + attempts.get(j - 1).number() + ": " + a.outcome()
+                    : a.toString());
+            i = j;
+        }
+        return String.join("; ", parts);
     }
 
     private static int millis(java.time.Duration d) {

@@ -232,7 +232,9 @@ class VerifiedDownloadTest {
                 .fetch(refused, target, ExpectedChecksum.md5(digests.md5())));
 
         assertEquals(3, e.attempts().size());
-        assertTrue(e.getMessage().contains("cannot connect"), e.getMessage());
+        assertTrue(e.getMessage().contains("(attempts 1-3: cannot connect"), e.getMessage());
+        assertFalse(e.getMessage().contains("kept in"), "nothing was received, nothing is kept: " + e.getMessage());
+        assertFalse(Files.exists(VerifiedDownload.partFile(target)));
     }
 
     @Test
