@@ -30,7 +30,7 @@ final class LoopbackFileServer implements AutoCloseable {
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-");
 
     /** How one response behaves. */
-    sealed interface Behaviour permits Normal, IgnoreRange, Truncate, Stall, Status {
+    sealed interface Behaviour permits Normal, IgnoreRange, Truncate, Stall, Status, Redirect {
     }
 
     /** The file, honouring Range. */
@@ -51,6 +51,10 @@ final class LoopbackFileServer implements AutoCloseable {
 
     /** Only a status code (404, 503…). */
     record Status(int code) implements Behaviour {
+    }
+
+    /** 302 to another path on this server (as GitHub's release links redirect to their CDN). */
+    record Redirect(String path) implements Behaviour {
     }
 
     /** One request as the server saw it. */
@@ -111,6 +115,11 @@ final class LoopbackFileServer implements AutoCloseable {
             Behaviour behaviour = script.poll();
             behaviour = behaviour == null ? otherwise : behaviour;
             byte[] file = files.get(exchange.getRequestURI().getPath());
+            if (behaviour instanceof Redirect r) {
+                exchange.getResponseHeaders().add("Location", baseUrl().resolve(r.path()).toString());
+                exchange.sendResponseHeaders(302, -1);
+                return;
+            }
             if (behaviour instanceof Status s) {
                 exchange.sendResponseHeaders(s.code(), -1);
                 return;

@@ -180,6 +180,23 @@ class VerifiedDownloadTest {
     }
 
     @Test
+    void redirectIsFollowedAndTheRangeGoesWithIt() throws Exception {
+        // the first response (from the release path itself) ends early; the retry is redirected to the "CDN"
+        server.serve("releases/tiny_notop.h5", h5).serve("cdn/tiny_notop.h5", h5)
+                .then(new Truncate(600), new LoopbackFileServer.Redirect("cdn/tiny_notop.h5"));
+        URI release = server.baseUrl().resolve("releases/tiny_notop.h5");
+
+        VerifiedDownload.Result result = new VerifiedDownload(quick())
+                .fetch(release, target, ExpectedChecksum.md5(digests.md5()));
+
+        assertArrayEquals(h5, Files.readAllBytes(target));
+        assertEquals(List.of(new Request("/releases/tiny_notop.h5", null),
+                new Request("/releases/tiny_notop.h5", "bytes=600-"), new Request("/cdn/tiny_notop.h5", "bytes=600-")),
+                server.requests());
+        assertEquals(2, result.attempts().size());
+    }
+
+    @Test
     void notFoundIsNotRetriedAndSaysWhatWasTried() {
         URI missing = server.baseUrl().resolve("tiny/absent.h5");
 
