@@ -282,7 +282,7 @@ public final class VerifiedDownload {
     }
 
     private void copy(HttpURLConnection http, FileChannel channel, long start, long total, String name)
-            throws IOException, TransientFailure {
+            throws IOException, TransientFailure, PermanentFailure {
         long position = start;
         try (InputStream in = http.getInputStream();
              DownloadProgress progress = new DownloadProgress(name, start, total, settings.consoleProgress())) {
@@ -294,22 +294,29 @@ public final class VerifiedDownload {
                         total < 0 ? "" : " of " + total);
             }
             byte[] buffer = new byte[1 << 16];
-            try {
-                for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+            for (;;) {
+                int n;
+                try {
+                    n = in.read(buffer);
+                } catch (SocketTimeoutException e) {
+                    throw new TransientFailure(timeout(e) + " after " + position + " bytes");
+                } catch (IOException e) {
+                    throw new TransientFailure("the connection broke after " + position
+                            + (total < 0 ? "" : " of " + total) + " bytes (" + e.getMessage() + ")");
+                }
+                if (n < 0) {
+                    break;
+                }
+                try {
                     ByteBuffer bytes = ByteBuffer.wrap(buffer, 0, n);
                     while (bytes.hasRemaining()) {
                         position += channel.write(bytes, position);
                     }
-                    progress.advance(n);
+                } catch (IOException e) {
+                    // a full disk or a read-only folder: another try would not help
+                    throw new PermanentFailure("cannot write the download: " + e);
                 }
-            } catch (SocketTimeoutException e) {
-                throw new TransientFailure(timeout(e) + " after " + position + " bytes");
-            } catch (IOException e) {
-                if (!channel.isOpen()) {
-                    throw e;
-                }
-                throw new TransientFailure("the connection broke after " + position + (total < 0 ? "" : " of " + total)
-                        + " bytes (" + e.getMessage() + ")");
+                progress.advance(n);
             }
             if (total >= 0 && position < total) {
                 throw new TransientFailure("the response ended after " + position + " of " + total
