@@ -340,4 +340,39 @@ class VerifiedDownloadTest {
                     || source.contains("org.bytedeco"), name + " must stay free of DL4J types");
         }
     }
+
+    @Test
+    void secondDownloadIntoTheSameFileIsRefusedWhileTheFirstRuns() throws Exception {
+        server.then(new Stall(100));
+        WeightsDownload slow = WeightsDownload.defaults().withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(2))
+                .withRetries(1, Duration.ZERO);
+        java.util.concurrent.ExecutorService first = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            java.util.concurrent.Future<?> running = first.submit(() ->
+                    new VerifiedDownload(slow).fetch(url(), target, ExpectedChecksum.md5(digests.md5())));
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (server.requests().isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals(1, server.requests().size(), "the first download is under way");
+
+            DownloadFailedException e = assertThrows(DownloadFailedException.class, () -> new VerifiedDownload(quick())
+                    .fetch(url(), target, ExpectedChecksum.md5(digests.md5())));
+
+            assertTrue(e.getMessage().contains("another download is writing"), e.getMessage());
+            assertEquals(1, server.requests().size(), "the second one asked the server nothing");
+            java.util.concurrent.ExecutionException done = assertThrows(java.util.concurrent.ExecutionException.class,
+                    () -> running.get(10, java.util.concurrent.TimeUnit.SECONDS));
+            assertTrue(done.getCause() instanceof DownloadFailedException, done.toString());
+        } finally {
+            first.shutdownNow();
+        }
+    }
+
+    @Test
+    void consoleProgressBarDownloadCompletes() throws Exception {
+        new VerifiedDownload(quick().withConsoleProgress(true)).fetch(url(), target,
+                ExpectedChecksum.md5(digests.md5()));
+        assertEquals(digests, FileDigests.of(target));
+    }
 }
