@@ -8,6 +8,7 @@ import io.img2rec.core.model.Backbone;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,6 +24,8 @@ import java.util.zip.Adler32;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Fills the base of a freshly initialised graph of one of our architectures with pretrained weights, as
@@ -32,7 +35,8 @@ import org.deeplearning4j.util.ModelSerializer;
  *   <li>{@code imagenet}: (1) DL4J's model-zoo zip, only if already in the zoo cache (never downloaded from here) and
  *       its Adler32 checksum is the one DL4J expects; its layers are matched by name and shape (DL4J's zoo ResNet50
  *       may not fit our standard ResNet50: then we say why and go on); (2) the Keras Applications "notop" h5 in the
- *       Keras models folder. If neither gives weights: random initialisation when {@code weights_fallback: random},
+ *       Keras models folder, checked against Keras' published MD5 (or a configured SHA-256), and downloaded there
+ *       ({@link VerifiedDownload}) when absent or wrong and {@link WeightsDownload#enabled()}. If neither gives weights: random initialisation when {@code weights_fallback: random},
  *       else {@link WeightsUnavailableException} saying how to supply them.</li>
  *   <li>{@code random}: the graph is left as initialised.</li>
  *   <li>a path: a Keras weights {@code .h5} or a DL4J ModelSerializer {@code .zip}; the base's layers must all be
@@ -41,6 +45,7 @@ import org.deeplearning4j.util.ModelSerializer;
  * The top ({@code top_*} layers) is never taken from ImageNet files. The loader holds no state besides its locations.
  */
 public final class PretrainedWeightsLoader {
+    private static final Logger LOG = LoggerFactory.getLogger(PretrainedWeightsLoader.class);
 
     private final WeightsLocations locations;
     private final Function<Backbone, Optional<ImageNetWeightFiles>> catalogue;
@@ -119,15 +124,17 @@ public final class PretrainedWeightsLoader {
             if (fromZoo.isPresent()) {
                 return fromZoo.get();
             }
-            Path keras = locations.kerasFile(files.kerasNotopFile());
-            if (Files.isRegularFile(keras)) {
-                WeightsImport.Result result = WeightsImport.kerasFile(graph, keras, base, false);
-                return new WeightsSource(WeightsSource.Kind.IMAGENET_KERAS_H5, keras.toString(), sha256(keras),
-                        result.loaded().size(), "ImageNet weights of " + backbone.configName() + "'s base from the "
-                        + "Keras file " + keras + " (" + result.loaded().size() + " layers); " + notes(looked)
+            List<String> zooNotes = List.copyOf(looked);
+            Optional<VerifiedKerasFile> keras = verifiedKerasFile(backbone, files, looked);
+            if (keras.isPresent()) {
+                Path file = keras.get().file();
+                WeightsImport.Result result = WeightsImport.kerasFile(graph, file, base, false);
+                return new WeightsSource(WeightsSource.Kind.IMAGENET_KERAS_H5, file.toString(),
+                        "sha256:" + keras.get().digests().sha256(), result.loaded().size(), "ImageNet weights of "
+                        + backbone.configName() + "'s base from the Keras file " + file + " (" + keras.get().how()
+                        + "; " + result.loaded().size() + " layers); " + notes(zooNotes)
                         + "the top starts from random initialisation");
             }
-            looked.add(keras + ": absent");
         }
         String where = String.join("; ", looked);
         if (fallback == WeightsFallback.RANDOM) {
@@ -136,6 +143,64 @@ public final class PretrainedWeightsLoader {
                     + "starts from random weights");
         }
         throw new WeightsUnavailableException(instructions(backbone, known, where));
+    }
+
+    /** A Keras file that matched its checksum, and how it got there (for the weights sentence). */
+    private record VerifiedKerasFile(Path file, FileDigests digests, String how) {
+    }
+
+    /**
+     * The backbone's Keras notop file in the Keras models folder, checked against the configured SHA-256 or else
+     * Keras' published MD5; downloaded when absent or wrong and downloads are on. What failed goes to {@code looked}.
+     */
+    private Optional<VerifiedKerasFile> verifiedKerasFile(Backbone backbone, ImageNetWeightFiles files,
+                                                          List<String> looked) {
+        WeightsDownload download = locations.download();
+        Path keras = locations.kerasFile(files.kerasNotopFile());
+        Optional<String> sha256 = download.sha256Of(backbone);
+        ExpectedChecksum expected = sha256.map(ExpectedChecksum::sha256)
+                .orElseGet(() -> ExpectedChecksum.md5(files.kerasMd5()));
+        String expectedWhat = sha256.isPresent() ? "the configured sha256 (" + WeightsDownload.SHA256_PROPERTY_PREFIX
+                + backbone.configName() + ")" : "md5 " + files.kerasMd5() + " as Keras publishes";
+        String problem;
+        if (Files.isRegularFile(keras)) {
+            try {
+                FileDigests digests = FileDigests.of(keras);
+                Optional<String> mismatch = expected.mismatch(digests);
+                if (mismatch.isEmpty()) {
+                    VerifiedDownload.recordSha256(keras, digests);
+                    return Optional.of(new VerifiedKerasFile(keras, digests, "checked: " + expectedWhat));
+                }
+                String lookalike = files.kerasLookalikes().get(digests.md5());
+                if (lookalike != null && sha256.isEmpty()) {
+                    // another tool's valid file of the same name: report it, never overwrite it
+                    looked.add(keras + " has md5 " + digests.md5() + ": not used, because " + lookalike
+                            + "; move it away, or point -D" + WeightsLocations.KERAS_MODELS_PROPERTY
+                            + "=<another folder> for img2rec's file");
+                    return Optional.empty();
+                }
+                problem = keras + " has " + mismatch.get() + ": not used";
+            } catch (IOException e) {
+                problem = keras + ": unreadable (" + e.getMessage() + ")";
+            }
+        } else {
+            problem = keras + ": absent";
+        }
+        if (!download.enabled()) {
+            looked.add(problem + "; downloading is off (-D" + WeightsDownload.DOWNLOAD_PROPERTY + "=true turns it on)");
+            return Optional.empty();
+        }
+        looked.add(problem);
+        URI url = files.kerasUrl(download.mirror());
+        LOG.info("ImageNet weights for {}: {}; downloading {}", backbone.configName(), problem, url);
+        try {
+            VerifiedDownload.Result result = new VerifiedDownload(download).fetch(url, keras, expected);
+            return Optional.of(new VerifiedKerasFile(keras, result.digests(), "downloaded from " + url
+                    + " and verified: " + expectedWhat));
+        } catch (DownloadFailedException e) {
+            looked.add(e.getMessage());
+            return Optional.empty();
+        }
     }
 
     private Optional<WeightsSource> tryZoo(ComputationGraph graph, Backbone backbone, Set<String> base,
@@ -225,9 +290,11 @@ public final class PretrainedWeightsLoader {
             s.append("\n  1. DL4J model zoo: download ").append(f.zooUrl()).append(" (Adler32 ").append(f.zooAdler32())
                     .append(") to ").append(zoo).append(" (-Dorg.deeplearning4j.resources.directory moves ")
                     .append(locations.dl4jResourcesRoot()).append(");");
-            s.append("\n  2. Keras: download ").append(f.kerasUrl()).append(" to ")
-                    .append(locations.kerasFile(f.kerasNotopFile()))
-                    .append(" (Keras' own ~/.keras/models cache; -Dimg2rec.keras.models=<dir> moves it);");
+            s.append("\n  2. Keras: download ").append(f.kerasUrl(locations.download().mirror())).append(" (md5 ")
+                    .append(f.kerasMd5()).append(") to ").append(locations.kerasFile(f.kerasNotopFile()))
+                    .append(" (Keras' own ~/.keras/models cache; -Dimg2rec.keras.models=<dir> moves it), or let img2rec "
+                            + "download it: it needs to reach that address, or a folder of a mirror that holds the file by name "
+                            + "(-D").append(WeightsDownload.BASE_URL_PROPERTY).append("=<base URL>);");
         }
         s.append("\n  3. model.weights: <path> to a Keras weights .h5 or a DL4J .zip of this architecture;");
         s.append("\n  4. or train from random weights: model.weights_fallback: random in the config, or "

@@ -39,9 +39,15 @@ class PretrainedWeightsLoaderTest {
         return KerasWeightsImportTest.tinyCnn(CNN2DFormat.NHWC, seed);
     }
 
+    private static final String NO_MD5 = "00000000000000000000000000000000";
+
     private ImageNetWeightFiles tinyFiles(long adler32) {
+        return tinyFiles(adler32, NO_MD5);
+    }
+
+    private ImageNetWeightFiles tinyFiles(long adler32, String kerasMd5) {
         return new ImageNetWeightFiles("tinycnn", "https://example.invalid/models/tiny_zoo.zip", adler32,
-                "tiny_notop.h5", "https://example.invalid/tiny_notop.h5");
+                "tiny_notop.h5", "https://example.invalid/tiny_notop.h5", kerasMd5, java.util.Map.of());
     }
 
     @Test
@@ -150,9 +156,10 @@ class PretrainedWeightsLoaderTest {
         long adler = PretrainedWeightsLoader.adler32(cached);
         Files.createDirectories(locations.kerasModelsDir());
         KerasWeightsImportTest.tinyCnnKerasWeights(5).write(locations.kerasFile("tiny_notop.h5"));
+        String md5 = FileDigests.of(locations.kerasFile("tiny_notop.h5")).md5();
         ComputationGraph graph = tiny(12);
 
-        WeightsSource source = new PretrainedWeightsLoader(locations, b -> Optional.of(tinyFiles(adler)))
+        WeightsSource source = new PretrainedWeightsLoader(locations, b -> Optional.of(tinyFiles(adler, md5)))
                 .load(graph, Backbone.TINY_CNN, "imagenet", WeightsFallback.NONE);
 
         assertEquals(WeightsSource.Kind.IMAGENET_KERAS_H5, source.kind());
@@ -220,16 +227,139 @@ class PretrainedWeightsLoaderTest {
                 in = out;
             }
         }
-        writer.write(locations.kerasFile("vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5"));
+        Path h5 = locations.kerasFile("vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5");
+        writer.write(h5);
+        String sha256 = FileDigests.of(h5).sha256();
         ComputationGraph vgg = Backbone.VGG16.architecture().create(ArchitectureOptions.defaults(
                 Backbone.VGG16.architecture(), 1), 1);
 
-        WeightsSource source = new PretrainedWeightsLoader(locations).load(vgg, Backbone.VGG16, "imagenet",
+        // a generated file has not Keras' md5: the configured SHA-256 replaces it as the check
+        WeightsSource source = new PretrainedWeightsLoader(locations.withDownload(WeightsDownload.disabled()
+                .withSha256(Backbone.VGG16, sha256))).load(vgg, Backbone.VGG16, "imagenet",
                 WeightsFallback.NONE);
 
         assertEquals(WeightsSource.Kind.IMAGENET_KERAS_H5, source.kind());
         assertEquals(13, source.layersLoaded());
         assertEquals(5.3f, vgg.getLayer("block5_conv3").getParam("W").getFloat(511, 100, 2, 0), 1e-6f);
         assertEquals(-4f, vgg.getLayer("block4_conv1").getParam("b").getFloat(0), 0f);
+        assertEquals("sha256:" + sha256, source.checksum());
+        assertTrue(source.description().contains("checked: the configured sha256"), source.description());
+        assertEquals(sha256 + "  vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5\n",
+                Files.readString(VerifiedDownload.sha256File(h5)), "what was verified is recorded next to the file");
+    }
+
+    @Test
+    void kerasFileInPlaceWithTheWrongMd5IsNotUsedAndTheMessageNamesBothSums() throws Exception {
+        WeightsLocations locations = emptyLocations();
+        Files.createDirectories(locations.kerasModelsDir());
+        Path h5 = locations.kerasFile("vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5");
+        Files.writeString(h5, "not the weights");
+        String actual = FileDigests.of(h5).md5();
+        ComputationGraph vgg = Backbone.VGG16.architecture()
+                .create(new ArchitectureOptions(32, CNN2DFormat.NHWC, 1), 1);
+
+        WeightsUnavailableException e = assertThrows(WeightsUnavailableException.class,
+                () -> new PretrainedWeightsLoader(locations).load(vgg, Backbone.VGG16, "imagenet",
+                        WeightsFallback.NONE));
+
+        assertTrue(e.getMessage().contains(h5 + " has md5 " + actual + " (expected 6d6bbae143d832006294945121d1f1fc)"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("downloading is off"), e.getMessage());
+        assertTrue(Files.exists(h5), "a file the user put there is not deleted");
+    }
+
+    @Test
+    void missingKerasFileIsDownloadedFromTheBaseUrlVerifiedAndLoaded() throws Exception {
+        Path generated = dir.resolve("served.h5");
+        KerasWeightsImportTest.tinyCnnKerasWeights(9).write(generated);
+        FileDigests served = FileDigests.of(generated);
+        try (LoopbackFileServer server = new LoopbackFileServer()
+                .serve("tiny_notop.h5", Files.readAllBytes(generated))) {
+            WeightsLocations locations = emptyLocations().withDownload(WeightsDownload.defaults()
+                    .withMirror(server.baseUrl()).withTimeouts(java.time.Duration.ofSeconds(2),
+                            java.time.Duration.ofSeconds(2)).withRetries(2, java.time.Duration.ofMillis(10)));
+            ComputationGraph graph = tiny(12);
+
+            WeightsSource source = new PretrainedWeightsLoader(locations, b -> Optional.of(tinyFiles(1, served.md5())))
+                    .load(graph, Backbone.TINY_CNN, "imagenet", WeightsFallback.NONE);
+
+            Path cached = locations.kerasFile("tiny_notop.h5");
+            assertEquals(WeightsSource.Kind.IMAGENET_KERAS_H5, source.kind());
+            assertEquals(cached.toString(), source.location());
+            assertEquals("sha256:" + served.sha256(), source.checksum());
+            assertEquals(3, source.layersLoaded());
+            assertTrue(source.description().contains("downloaded from " + server.baseUrl() + "tiny_notop.h5"),
+                    source.description());
+            assertEquals(served, FileDigests.of(cached));
+            assertEquals(1, server.requests().size());
+
+            // a second run finds it in place and checks it without asking the server
+            new PretrainedWeightsLoader(locations, b -> Optional.of(tinyFiles(1, served.md5())))
+                    .load(tiny(13), Backbone.TINY_CNN, "imagenet", WeightsFallback.NONE);
+            assertEquals(1, server.requests().size());
+        }
+    }
+
+    @Test
+    void refusedDownloadFallsBackToRandomAndSaysWhatWasTried() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        java.net.URI base = java.net.URI.create("http://127.0.0.1:" + closedPort + "/mirror/");
+        WeightsLocations locations = emptyLocations().withDownload(WeightsDownload.defaults().withMirror(base)
+                .withTimeouts(java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(1))
+                .withRetries(2, java.time.Duration.ofMillis(10)));
+
+        WeightsSource source = new PretrainedWeightsLoader(locations, b -> Optional.of(tinyFiles(1)))
+                .load(tiny(1), Backbone.TINY_CNN, "imagenet", WeightsFallback.RANDOM);
+
+        assertEquals(WeightsSource.Kind.RANDOM_FALLBACK, source.kind());
+        String d = source.description();
+        assertTrue(d.contains("could not download " + base + "tiny_notop.h5"), d);
+        assertTrue(d.contains("attempts 1-2: cannot connect"), d);
+    }
+
+    @Test
+    void kerasFileInPlaceWithTheWrongMd5IsReplacedByAVerifiedDownload() throws Exception {
+        Path generated = dir.resolve("served.h5");
+        KerasWeightsImportTest.tinyCnnKerasWeights(4).write(generated);
+        FileDigests served = FileDigests.of(generated);
+        try (LoopbackFileServer server = new LoopbackFileServer()
+                .serve("tiny_notop.h5", Files.readAllBytes(generated))) {
+            WeightsLocations locations = emptyLocations().withDownload(WeightsDownload.defaults()
+                    .withMirror(server.baseUrl()).withRetries(1, java.time.Duration.ZERO));
+            Path cached = locations.kerasFile("tiny_notop.h5");
+            Files.createDirectories(cached.getParent());
+            Files.writeString(cached, "a damaged copy");
+
+            WeightsSource source = new PretrainedWeightsLoader(locations, b -> Optional.of(tinyFiles(1, served.md5())))
+                    .load(tiny(2), Backbone.TINY_CNN, "imagenet", WeightsFallback.NONE);
+
+            assertEquals(WeightsSource.Kind.IMAGENET_KERAS_H5, source.kind());
+            assertEquals(served, FileDigests.of(cached));
+            assertEquals(1, server.requests().size());
+        }
+    }
+
+    @Test
+    void tfKerasResNet50FileInPlaceIsNamedForWhatItIsAndNotOverwritten() throws Exception {
+        WeightsLocations locations = emptyLocations().withDownload(WeightsDownload.defaults()
+                .withMirror(java.net.URI.create("http://127.0.0.1:9/unused/")));
+        Path h5 = locations.kerasFile("tiny_notop.h5");
+        Files.createDirectories(h5.getParent());
+        Files.writeString(h5, "a file of the same name from another Keras");
+        String md5 = FileDigests.of(h5).md5();
+        ImageNetWeightFiles files = new ImageNetWeightFiles("tinycnn", "https://example.invalid/models/tiny_zoo.zip",
+                1, "tiny_notop.h5", "https://example.invalid/tiny_notop.h5", NO_MD5,
+                java.util.Map.of(md5, "it is another tool's file"));
+
+        WeightsSource source = new PretrainedWeightsLoader(locations, b -> Optional.of(files))
+                .load(tiny(1), Backbone.TINY_CNN, "imagenet", WeightsFallback.RANDOM);
+
+        assertEquals(WeightsSource.Kind.RANDOM_FALLBACK, source.kind());
+        assertTrue(source.description().contains("not used, because it is another tool's file"), source.description());
+        assertTrue(source.description().contains("-Dimg2rec.keras.models"), source.description());
+        assertEquals("a file of the same name from another Keras", Files.readString(h5));
     }
 }
