@@ -1,9 +1,9 @@
 package io.img2rec.eval.report;
 
-import io.img2rec.eval.EvaluationOptions;
-import io.img2rec.eval.EvaluationResult;
+import io.img2rec.eval.api.EvaluationOptions;
+import io.img2rec.eval.api.EvaluationResult;
 import io.img2rec.eval.Evaluator;
-import io.img2rec.eval.LabelEvaluation;
+import io.img2rec.eval.api.LabelEvaluation;
 import io.img2rec.eval.RunFolderFixture;
 import io.img2rec.eval.run.FinishedRun;
 import io.img2rec.eval.run.RunReader;
