@@ -109,6 +109,10 @@ public final class ServeMain {
                 description = "most crops scored together in a folder (default ${DEFAULT-VALUE})")
         int batchSize;
 
+        @Option(names = "--threshold", description = "decide every label at this fixed threshold, e.g. 0.5 as the "
+                + "original did (default: the thresholds tuned on the runs' validation split, as the report's ensemble)")
+        Double fixedThreshold;
+
         @Option(names = "--max-pixels", defaultValue = "" + RecommenderOptions.DEFAULT_MAX_PIXELS,
                 description = "refuse images whose header claims more pixels (default ${DEFAULT-VALUE})")
         long maxPixels;
@@ -125,6 +129,9 @@ public final class ServeMain {
             RecommenderOptions options = RecommenderOptions.DEFAULTS.withFaces(faces).withMinCropSide(minCropSide)
                     .withCalibration(cal).withArchitectureWeights(weights).withMaxPixels(maxPixels)
                     .withBatchSize(batchSize);
+            if (fixedThreshold != null) {
+                options = options.withFixedThreshold(fixedThreshold);
+            }
             List<ScoringModel> imported = new ArrayList<>();
             try {
                 for (String spec : keras) {

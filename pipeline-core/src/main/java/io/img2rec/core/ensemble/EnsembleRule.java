@@ -173,7 +173,9 @@ public final class EnsembleRule {
         /** One model covers the label and its validation scores are not at hand: its own (tuned) threshold. */
         MODEL_OWN,
         /** Several models without validation scores for all of them: the fallback threshold. */
-        FALLBACK
+        FALLBACK,
+        /** A fixed threshold the caller chose for every label (e.g. the original's 0.5), not the rule's. */
+        FIXED
     }
 
     /**

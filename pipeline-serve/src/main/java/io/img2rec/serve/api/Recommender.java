@@ -84,7 +84,7 @@ public final class Recommender implements AutoCloseable {
         this.detector = detector;
         this.options = options;
         this.ensemble = new EnsembleAverager(registry.models(), EnsembleRule.weighted(options.architectureWeights()),
-                registry.validation());
+                registry.validation(), options.fixedThreshold());
         this.gate = new ImageGate(options.maxPixels());
     }
 

@@ -5,6 +5,7 @@ import io.img2rec.serve.face.FaceCrop;
 
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalDouble;
 
 /**
  * How a {@link Recommender} treats images.
@@ -17,7 +18,8 @@ import java.util.Objects;
  * @param batchSize           most crops scored together when a folder is processed (an image's crops stay together)
  */
 public record RecommenderOptions(FaceMode faces, int minCropSide, BoxCalibration calibration,
-                                 Map<String, Double> architectureWeights, long maxPixels, int batchSize) {
+                                 Map<String, Double> architectureWeights, long maxPixels, int batchSize,
+                                 OptionalDouble fixedThreshold) {
     /** What is scored. */
     public enum FaceMode {
         /** Face crops only; an image without a usable face is reported as {@code NO_FACE}. */
@@ -34,7 +36,7 @@ public record RecommenderOptions(FaceMode faces, int minCropSide, BoxCalibration
     public static final int DEFAULT_BATCH_SIZE = 16;
 
     public static final RecommenderOptions DEFAULTS = new RecommenderOptions(FaceMode.FACES, FaceCrop.DEFAULT_MIN_SIDE,
-            BoxCalibration.DLIB_HOG, Map.of(), DEFAULT_MAX_PIXELS, DEFAULT_BATCH_SIZE);
+            BoxCalibration.DLIB_HOG, Map.of(), DEFAULT_MAX_PIXELS, DEFAULT_BATCH_SIZE, OptionalDouble.empty());
 
     public RecommenderOptions {
         Objects.requireNonNull(faces, "faces");
@@ -49,29 +51,48 @@ public record RecommenderOptions(FaceMode faces, int minCropSide, BoxCalibration
         if (maxPixels < 1) {
             throw new IllegalArgumentException("maxPixels must be positive, got " + maxPixels);
         }
+        Objects.requireNonNull(fixedThreshold, "fixedThreshold");
+        if (fixedThreshold.isPresent() && !(fixedThreshold.getAsDouble() >= 0 && fixedThreshold.getAsDouble() <= 1)) {
+            throw new IllegalArgumentException("fixedThreshold must be in [0, 1], got " + fixedThreshold.getAsDouble());
+        }
     }
 
     public RecommenderOptions withFaces(FaceMode mode) {
-        return new RecommenderOptions(mode, minCropSide, calibration, architectureWeights, maxPixels, batchSize);
+        return new RecommenderOptions(mode, minCropSide, calibration, architectureWeights, maxPixels, batchSize,
+                fixedThreshold);
     }
 
     public RecommenderOptions withMinCropSide(int side) {
-        return new RecommenderOptions(faces, side, calibration, architectureWeights, maxPixels, batchSize);
+        return new RecommenderOptions(faces, side, calibration, architectureWeights, maxPixels, batchSize,
+                fixedThreshold);
     }
 
     public RecommenderOptions withCalibration(BoxCalibration value) {
-        return new RecommenderOptions(faces, minCropSide, value, architectureWeights, maxPixels, batchSize);
+        return new RecommenderOptions(faces, minCropSide, value, architectureWeights, maxPixels, batchSize,
+                fixedThreshold);
     }
 
     public RecommenderOptions withArchitectureWeights(Map<String, Double> weights) {
-        return new RecommenderOptions(faces, minCropSide, calibration, weights, maxPixels, batchSize);
+        return new RecommenderOptions(faces, minCropSide, calibration, weights, maxPixels, batchSize,
+                fixedThreshold);
     }
 
     public RecommenderOptions withMaxPixels(long value) {
-        return new RecommenderOptions(faces, minCropSide, calibration, architectureWeights, value, batchSize);
+        return new RecommenderOptions(faces, minCropSide, calibration, architectureWeights, value, batchSize,
+                fixedThreshold);
     }
 
     public RecommenderOptions withBatchSize(int value) {
-        return new RecommenderOptions(faces, minCropSide, calibration, architectureWeights, maxPixels, value);
+        return new RecommenderOptions(faces, minCropSide, calibration, architectureWeights, maxPixels, value,
+                fixedThreshold);
+    }
+
+    /**
+     * Decide every label at this one threshold (the original's {@code >= 0.5}) instead of the ensemble rule's
+     * thresholds tuned on the validation split (the default).
+     */
+    public RecommenderOptions withFixedThreshold(double threshold) {
+        return new RecommenderOptions(faces, minCropSide, calibration, architectureWeights, maxPixels, batchSize,
+                OptionalDouble.of(threshold));
     }
 }

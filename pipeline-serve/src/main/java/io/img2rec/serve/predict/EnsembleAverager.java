@@ -31,6 +31,12 @@ public final class EnsembleAverager {
     }
 
     public EnsembleAverager(List<ScoringModel> models, EnsembleRule rule, EnsembleValidation validation) {
+        this(models, rule, validation, java.util.OptionalDouble.empty());
+    }
+
+    /** As above; with {@code fixedThreshold}, every label is decided at that threshold instead (the original's 0.5). */
+    public EnsembleAverager(List<ScoringModel> models, EnsembleRule rule, EnsembleValidation validation,
+                            java.util.OptionalDouble fixedThreshold) {
         if (models.isEmpty()) {
             throw new IllegalArgumentException("an ensemble needs at least one model");
         }
@@ -45,8 +51,12 @@ public final class EnsembleAverager {
         }
         Map<String, EnsembleRule.LabelThreshold> t = new TreeMap<>();
         own.forEach((label, byModel) -> {
-            EnsembleRule.LabelThreshold threshold = rule.thresholdFor(label, byModel, validation);
-            if (threshold.source() != EnsembleRule.ThresholdSource.TUNED_ON_VALIDATION) {
+            EnsembleRule.LabelThreshold threshold = fixedThreshold.isPresent()
+                    ? new EnsembleRule.LabelThreshold(fixedThreshold.getAsDouble(), EnsembleRule.ThresholdSource.FIXED,
+                    "fixed threshold " + fixedThreshold.getAsDouble() + " (as asked)")
+                    : rule.thresholdFor(label, byModel, validation);
+            if (threshold.source() != EnsembleRule.ThresholdSource.TUNED_ON_VALIDATION
+                    && threshold.source() != EnsembleRule.ThresholdSource.FIXED) {
                 LOG.info("ensemble threshold of '{}': {}", label, threshold.note());
             }
             t.put(label, threshold);

@@ -60,4 +60,12 @@ class EnsembleAveragerTest {
         assertEquals(rule.threshold(EnsembleValidation.of(rows).forLabel("hat"), "hat").threshold(),
                 ensemble.thresholds().get("hat"));
     }
+
+    @Test
+    void aFixedThresholdDecidesEveryLabelAsTheOriginalDid() {
+        var ensemble = new EnsembleAverager(models(), EnsembleRule.equalWeights(), EnsembleValidation.none(),
+                java.util.OptionalDouble.of(0.5));
+        assertEquals(Map.of("beard", 0.5, "hat", 0.5), ensemble.thresholds());
+        assertEquals(EnsembleRule.ThresholdSource.FIXED, ensemble.thresholdSources().get("beard").source());
+    }
 }
