@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
 
 /**
  * Profiles in a PostgreSQL database that several servers (processes, machines) share, through a HikariCP connection
- * pool. The tables are those of {@link SqliteProfileStore} in PostgreSQL's types ({@link StoreSchema}).
+ * pool. The tables are those of {@link SqliteProfileStore} in PostgreSQL's types (the package's {@code StoreSchema}).
  *
  * <p>An update is one transaction at READ COMMITTED: it upserts the profile row with
  * {@code INSERT … ON CONFLICT (id) DO UPDATE}, which also locks that row, so updates of one profile from any number

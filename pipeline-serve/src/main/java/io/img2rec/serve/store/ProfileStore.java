@@ -15,8 +15,9 @@ import java.util.regex.Pattern;
  *
  * <p>Two implementations, chosen by {@link #open(String)} from the location: {@link SqliteProfileStore} (a file, the
  * default; one process writes it) and {@link PostgresProfileStore} ({@code jdbc:postgresql://…}; several servers
- * share it). Both keep the schema in numbered migrations ({@link StoreSchema}) applied when the store opens, and refuse
- * a database written by a newer img2rec. Every method may be called from any thread.
+ * share it). Both keep the schema in numbered migrations (the package's {@code StoreSchema}) applied when the store
+ * opens, and refuse a database written by a newer img2rec ({@link SchemaTooNewException}). Every method may be
+ * called from any thread.
  */
 public interface ProfileStore extends AutoCloseable {
     /** Profile ids: 1–64 letters, digits, '.', '_' or '-', not starting with '.'. */
@@ -73,7 +74,7 @@ public interface ProfileStore extends AutoCloseable {
     /** The stored state of a profile, empty when it has never been updated. */
     Optional<ProfileState> state(String profile) throws ProfileStoreException;
 
-    /** The schema version the database is at (after the migrations run at open): {@link StoreSchema#CURRENT}. */
+    /** The schema version the database is at: after the migrations run at open, the newest this img2rec knows. */
     int schemaVersion();
 
     /** Where the store lives, for messages and logs: the file, or the URL without a password. */
