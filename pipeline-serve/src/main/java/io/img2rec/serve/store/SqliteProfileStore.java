@@ -4,6 +4,8 @@ import io.img2rec.serve.rules.ImageResult;
 import io.img2rec.serve.rules.ImageStatus;
 import io.img2rec.serve.rules.Recommendation;
 
+import org.sqlite.SQLiteConfig;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -65,6 +67,7 @@ public final class SqliteProfileStore implements ProfileStore {
     public static SqliteProfileStore open(String jdbcUrl) throws ProfileStoreException {
         Connection c = null;
         try {
+            int version = migrate(jdbcUrl);
             c = DriverManager.getConnection(jdbcUrl);
             try (Statement s = c.createStatement()) {
                 s.execute("PRAGMA busy_timeout = 10000");
@@ -72,14 +75,31 @@ public final class SqliteProfileStore implements ProfileStore {
                 s.execute("PRAGMA synchronous = FULL");
             }
             c.setAutoCommit(false);
-            int version = StoreSchema.migrate(c, StoreSchema.Dialect.SQLITE, jdbcUrl);
             return new SqliteProfileStore(c, jdbcUrl, version);
-        } catch (SQLException | SchemaTooNewException e) {
+        } catch (SQLException e) {
             closeQuietly(c);
-            if (e instanceof SchemaTooNewException tooNew) {
-                throw tooNew;
-            }
             throw new ProfileStoreException("cannot open profile store " + jdbcUrl + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Runs the migrations on a connection of their own whose transactions begin IMMEDIATE: the write lock is taken
+     * before the version is read. With deferred transactions, two connections upgrading one file at once (its
+     * {@code schema_version} there, a migration pending) would both read the old version and the second would fail
+     * to turn its stale read into a write. A brand-new file is safe either way (its first statement, a
+     * {@code CREATE TABLE}, already writes); no second migration exists yet to test the upgrade race itself.
+     */
+    private static int migrate(String jdbcUrl) throws SQLException, SchemaTooNewException {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setBusyTimeout(10_000);
+        config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+        try (Connection m = DriverManager.getConnection(jdbcUrl, config.toProperties())) {
+            try (Statement s = m.createStatement()) {
+                s.execute("PRAGMA journal_mode = WAL"); // persistent in the file; before the first write
+                s.execute("PRAGMA synchronous = FULL");
+            }
+            m.setAutoCommit(false);
+            return StoreSchema.migrate(m, StoreSchema.Dialect.SQLITE, jdbcUrl);
         }
     }
 

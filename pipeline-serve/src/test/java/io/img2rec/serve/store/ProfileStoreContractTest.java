@@ -175,6 +175,33 @@ class ProfileStoreContractTest {
 
     @ParameterizedTest
     @EnumSource(Kind.class)
+    void storesOpeningOneNewDatabaseAtOnceMigrateItOnce(Kind kind, ThrowawayPostgres pg) throws Exception {
+        String location = kind.newLocation(dir, pg, "fresh");
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<Integer>> versions = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            versions.add(pool.submit(() -> {
+                go.await();
+                try (ProfileStore store = ProfileStore.open(location)) {
+                    return store.schemaVersion();
+                }
+            }));
+        }
+        go.countDown();
+        for (Future<Integer> v : versions) {
+            assertEquals(StoreSchema.CURRENT, v.get(60, TimeUnit.SECONDS));
+        }
+        pool.shutdown();
+        try (Connection c = Kind.jdbc(location); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM schema_version")) {
+            rs.next();
+            assertEquals(StoreSchema.MIGRATIONS.size(), rs.getInt(1), "each migration applied once");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
     void refusesPathLikeProfileIdsAndErrorResults(Kind kind, ThrowawayPostgres pg) throws Exception {
         try (ProfileStore store = ProfileStore.open(kind.newLocation(dir, pg, "p"))) {
             assertThrows(IllegalArgumentException.class, () -> store.add("../etc", image("a.jpg", 0.9, 0.1)));
