@@ -38,6 +38,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <pre>
  * GET  /health                          → {"status":"ok", labels, architectures, missing}
+ * GET  /health/live                     → 200 {"status":"live"} while the process serves
+ * GET  /health/ready                    → 200 {"status":"ready"} when the profile store answers, else 503
  * POST /v1/recommend[?name=photo.jpg]   body: image bytes → ImageResult (faces, boxes, scores, recommendation)
  * POST /v1/profiles/{id}/images[?name=] body: image bytes → {added, image, profile}   (token when configured)
  * GET  /v1/profiles/{id}                → ProfileState, 404 when unknown
@@ -173,6 +175,28 @@ public final class RecommendationServer implements AutoCloseable {
             send(exchange, 200, body);
             return;
         }
+        if (path.equals("/health/live")) {
+            requireMethod(method, "GET");
+            send(exchange, 200, Map.of("status", "live"));
+            return;
+        }
+        if (path.equals("/health/ready")) {
+            // the models are loaded before the server is built; the store is the part that can go away later
+            requireMethod(method, "GET");
+            if (store != null) {
+                try {
+                    store.check();
+                } catch (ProfileStoreException e) {
+                    LOG.warn("not ready: {}", e.getMessage());
+                    exchange.getResponseHeaders().set("Retry-After", "5");
+                    send(exchange, 503, Map.of("status", "not ready", "reason",
+                            "the profile store does not answer (the server log says why)"));
+                    return;
+                }
+            }
+            send(exchange, 200, Map.of("status", "ready"));
+            return;
+        }
         if (path.equals("/v1/recommend")) {
             requireMethod(method, "POST");
             ImageResult result = analyse(exchange);
@@ -212,7 +236,8 @@ public final class RecommendationServer implements AutoCloseable {
             }
         }
         throw new HttpError(404, "no route " + method + " " + path
-                + "; routes: GET /health, POST /v1/recommend, POST /v1/profiles/{id}/images, GET /v1/profiles/{id}");
+                + "; routes: GET /health, GET /health/live, GET /health/ready, POST /v1/recommend, "
+                + "POST /v1/profiles/{id}/images, GET /v1/profiles/{id}");
     }
 
     private static void requireMethod(String method, String allowed) throws HttpError {

@@ -122,6 +122,16 @@ public final class PostgresProfileStore implements ProfileStore {
     }
 
     @Override
+    public void check() throws ProfileStoreException {
+        try (Connection c = pool.getConnection(); var s = c.createStatement()) {
+            s.executeQuery("SELECT 1").close();
+            c.rollback();
+        } catch (SQLException e) {
+            throw new ProfileStoreException("profile store " + where + " does not answer: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public int schemaVersion() {
         return schemaVersion;
     }

@@ -74,6 +74,12 @@ public interface ProfileStore extends AutoCloseable {
     /** The stored state of a profile, empty when it has never been updated. */
     Optional<ProfileState> state(String profile) throws ProfileStoreException;
 
+    /**
+     * A cheap round trip to the database, for readiness checks: returns when it answers, throws when it cannot be
+     * reached or the store is closed.
+     */
+    void check() throws ProfileStoreException;
+
     /** The schema version the database is at: after the migrations run at open, the newest this img2rec knows. */
     int schemaVersion();
 

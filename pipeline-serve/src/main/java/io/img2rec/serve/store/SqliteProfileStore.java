@@ -114,6 +114,19 @@ public final class SqliteProfileStore implements ProfileStore {
     }
 
     @Override
+    public void check() throws ProfileStoreException {
+        lock.lock();
+        try (Statement s = connection.createStatement()) {
+            s.executeQuery("SELECT COUNT(*) FROM schema_version").close();
+            connection.commit(); // no read transaction left open (it would pin an old snapshot)
+        } catch (SQLException e) {
+            throw new ProfileStoreException("profile store " + where + " does not answer: " + e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
     public int schemaVersion() {
         return schemaVersion;
     }

@@ -202,6 +202,15 @@ class ProfileStoreContractTest {
 
     @ParameterizedTest
     @EnumSource(Kind.class)
+    void checkAnswersWhileOpenAndFailsOnceClosed(Kind kind, ThrowawayPostgres pg) throws Exception {
+        ProfileStore store = ProfileStore.open(kind.newLocation(dir, pg, "check"));
+        store.check();
+        store.close();
+        assertThrows(ProfileStoreException.class, store::check);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
     void refusesPathLikeProfileIdsAndErrorResults(Kind kind, ThrowawayPostgres pg) throws Exception {
         try (ProfileStore store = ProfileStore.open(kind.newLocation(dir, pg, "p"))) {
             assertThrows(IllegalArgumentException.class, () -> store.add("../etc", image("a.jpg", 0.9, 0.1)));
