@@ -59,6 +59,13 @@ public final class PostgresProfileStore implements ProfileStore {
             }
         }
 
+        /** Never prints the password. */
+        @Override
+        public String toString() {
+            return "PoolSettings[maxConnections=" + maxConnections + ", connectionTimeout=" + connectionTimeout
+                    + ", password=" + (password.isPresent() ? "***" : "none") + "]";
+        }
+
         public PoolSettings withMaxConnections(int n) {
             return new PoolSettings(n, connectionTimeout, password);
         }
