@@ -49,6 +49,8 @@ public final class PostgresProfileStore implements ProfileStore {
         public static final PoolSettings DEFAULTS = new PoolSettings(8, Duration.ofSeconds(10), Optional.empty());
 
         public PoolSettings {
+            java.util.Objects.requireNonNull(connectionTimeout, "connectionTimeout");
+            java.util.Objects.requireNonNull(password, "password (Optional.empty() for none)");
             if (maxConnections < 1 || maxConnections > 1000) {
                 throw new IllegalArgumentException("profile store pool size " + maxConnections
                         + " is not allowed: use 1 to 1000 connections");
