@@ -235,7 +235,11 @@ public final class RecommendationServer implements AutoCloseable {
         if (path.equals("/health/ready")) {
             requireMethod(method, "GET");
             Map<String, Object> body = readiness();
-            send(exchange, Boolean.TRUE.equals(body.get("ready")) ? 200 : 503, body);
+            boolean ready = "ready".equals(body.get("status"));
+            if (!ready) {
+                exchange.getResponseHeaders().set("Retry-After", "5");
+            }
+            send(exchange, ready ? 200 : 503, body);
             return;
         }
         if (path.equals("/metrics")) {
@@ -415,7 +419,10 @@ public final class RecommendationServer implements AutoCloseable {
         return null;
     }
 
-    /** Ready: models loaded and the Recommender open; the profile store (when there is one) answers a read. */
+    /**
+     * Ready: models loaded and the Recommender open, and the profile store (when there is one) answers a round trip
+     * ({@link ProfileStore#check()}). Why the store does not answer goes to the log, not to the caller.
+     */
     private Map<String, Object> readiness() {
         Map<String, Object> body = new LinkedHashMap<>();
         boolean models;
@@ -424,19 +431,19 @@ public final class RecommendationServer implements AutoCloseable {
         } catch (IllegalStateException closed) {
             models = false;
         }
-        body.put("models", models);
         boolean storeUp = true;
         if (store != null) {
             try {
-                store.state("readiness-probe");
+                store.check();
             } catch (ProfileStoreException | RuntimeException e) {
                 metrics.storeError();
                 storeUp = false;
-                body.put("storeError", e.getMessage());
+                LOG.warn("not ready: the profile store does not answer: {}", e.getMessage());
             }
         }
+        body.put("status", models && storeUp ? "ready" : "not ready");
+        body.put("models", models);
         body.put("store", store == null ? "none" : storeUp ? "up" : "down");
-        body.put("ready", models && storeUp);
         return body;
     }
 

@@ -120,7 +120,8 @@ class OperationsEndpointsTest {
         assertEquals(503, notReady.statusCode(), notReady.body());
         JsonNode body = ResultJson.mapper().readTree(notReady.body());
         assertEquals("down", body.get("store").asText());
-        assertFalse(body.get("ready").asBoolean());
+        assertEquals("not ready", body.get("status").asText());
+        assertTrue(notReady.headers().firstValue("Retry-After").isPresent());
         assertEquals(200, send("GET", "/health/live", null).statusCode());
         assertTrue(send("GET", "/metrics", null).body().contains("img2rec_store_errors_total 1.0"));
         store = ProfileStore.open(dir.resolve("profiles.db")); // for @AfterEach
