@@ -337,10 +337,13 @@ public final class ServeMain {
                 + "server holds at most (default ${DEFAULT-VALUE})")
         int storePool;
 
-        @Option(names = "--max-body-mb", defaultValue = "20", description = "largest request body in MiB")
+        @Option(names = "--max-body-mb", defaultValue = "" + ServerLimits.DEFAULT_MAX_BODY_MB,
+                description = "largest request body in MiB (default ${DEFAULT-VALUE})")
         int maxBodyMb;
 
-        @Option(names = "--max-concurrent", defaultValue = "2", description = "concurrent inferences before 503")
+        @Option(names = "--max-concurrent", defaultValue = "" + ServerLimits.DEFAULT_MAX_CONCURRENT,
+                description = "images analysed at the same time; more wait (up to 30 s) before a 503 "
+                        + "(default ${DEFAULT-VALUE})")
         int maxConcurrent;
 
         @Option(names = "--token-env", defaultValue = "IMG2REC_API_TOKEN", description = "environment variable holding "
