@@ -342,7 +342,7 @@ public final class ServeMain {
         int maxBodyMb;
 
         @Option(names = "--max-concurrent", defaultValue = "" + ServerLimits.DEFAULT_MAX_CONCURRENT,
-                description = "images analysed at the same time; more wait (up to 30 s) before a 503 "
+                description = "images analysed at the same time; more wait (up to 30 s) for a slot before a 503 "
                         + "(default ${DEFAULT-VALUE})")
         int maxConcurrent;
 

@@ -61,10 +61,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Images are analysed on a pool of {@link ServerLimits#maxConcurrentInferences()} threads of the server's own
  * (decoding, finding faces), not on the handler threads; a request waits up to {@link ServerLimits#queueWait()} for
- * one of them before a 503. The networks run on the Recommender's one batching thread, which scores the crops of
- * concurrent requests together ({@code RecommenderOptions.batchWindow()}): ND4J keeps a network's working memory
- * (workspaces, off the heap) per thread and never gives it back while the thread lives, so the networks must run on
- * a small fixed set of threads (measured: +469 MB resident when 16 handler threads ran them).
+ * one of them before a 503. The networks run on those threads (or, with the Recommender's cross-request batching
+ * on, on its one batching thread): ND4J keeps a network's working memory (workspaces, off the heap) per thread and
+ * never gives it back while the thread lives, so the networks must run on a small fixed set of threads (measured:
+ * +469 MB resident when 16 handler threads ran them).
  */
 public final class RecommendationServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RecommendationServer.class);
