@@ -10,6 +10,7 @@ import io.img2rec.serve.rules.Recommendation;
 import io.img2rec.serve.rules.SkippedFace;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -109,11 +110,12 @@ public final class ImageRows {
             skipped.add(RowFactory.create(box(s.detected()), s.reason()));
         }
         Recommendation rec = r.recommendation();
-        return RowFactory.create(profile, image, r.name(), r.sha256(), statusCode(r.status()),
+        // with its schema: the next stage reads columns by name before Spark has serialised the row
+        return new GenericRowWithSchema(new Object[] {profile, image, r.name(), r.sha256(), statusCode(r.status()),
                 r.errorCode() == null ? null : r.errorCode().code(), r.error(), r.errorId(), r.width(), r.height(),
                 r.wholeImage(), SparkValues.seq(faces), SparkValues.seq(skipped),
                 SparkValues.map(new TreeMap<>(r.labelScores())), SparkValues.seq(r.positives()), r.bestFace(),
-                rec == null ? null : rec.product(), rec == null ? null : rec.score());
+                rec == null ? null : rec.product(), rec == null ? null : rec.score()}, SCHEMA);
     }
 
     private static Row box(FaceBox b) {
