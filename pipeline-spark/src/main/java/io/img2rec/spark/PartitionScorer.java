@@ -2,8 +2,10 @@ package io.img2rec.spark;
 
 import io.img2rec.serve.api.Recommender;
 import io.img2rec.serve.rules.ImageResult;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
+import org.apache.spark.util.TaskCompletionListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +44,11 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
     public Iterator<Row> call(Iterator<Row> input) {
         Recommender recommender = ExecutorRecommenders.get(spec);
         ImageFetcher fetcher = new ImageFetcher(conf.get(), maxFileBytes);
+        TaskContext task = TaskContext.get();
+        if (task != null) {
+            // copies of remote images go even when the task is killed or fails half-way
+            task.addTaskCompletionListener((TaskCompletionListener) context -> fetcher.close());
+        }
         return new Iterator<>() {
             private Row peeked = input.hasNext() ? input.next() : null;
             private Iterator<Row> current = Collections.emptyIterator();
