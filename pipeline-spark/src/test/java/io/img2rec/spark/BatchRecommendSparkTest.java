@@ -10,7 +10,10 @@ import io.img2rec.serve.rules.ImageErrorCode;
 import io.img2rec.serve.rules.ImageResult;
 import io.img2rec.serve.rules.ImageStatus;
 import io.img2rec.serve.rules.ProfileResult;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -29,6 +32,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.Iterator;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -226,6 +231,45 @@ class BatchRecommendSparkTest {
     private static List<Row> sorted(Dataset<Row> table) {
         return table.collectAsList().stream().sorted(Comparator.comparing(r -> r.<String>getAs("profile")))
                 .collect(Collectors.toList());
+    }
+
+    /** Fails the first attempt of the first task that has rows, after taking one of them; counts how often. */
+    static final class FailFirstAttempt implements MapPartitionsFunction<Row, Row> {
+        static final AtomicInteger FAILURES = new AtomicInteger();
+
+        @Override
+        public Iterator<Row> call(Iterator<Row> rows) {
+            if (rows.hasNext() && FAILURES.compareAndSet(0, 1)) {
+                rows.next();
+                throw new IllegalStateException("injected failure of task attempt "
+                        + TaskContext.get().attemptNumber());
+            }
+            return rows;
+        }
+    }
+
+    @Test
+    void aTaskThatFailsHalfWayAndIsRetriedCountsEachImageOnce() throws Exception {
+        Path root = dir.resolve("retry-profiles");
+        SparkFixtures.noiseProfile(root.resolve("r1"), 3, 70);
+        SparkFixtures.noiseProfile(root.resolve("r2"), 2, 80);
+        RecommenderSpec spec = RecommenderSpec.of(List.of(models.toString())).withFaces(FaceMode.WHOLE_IMAGE);
+        BatchRecommendJob job = new BatchRecommendJob(spark, BatchRecommendJob.Settings.of(spec).withPartitions(2));
+        List<String> labels = job.labels();
+        int loads = ExecutorRecommenders.loads();
+        String table = dir.resolve("retry-images").toString();
+
+        Dataset<Row> scored = job.scoreImages(ImageInputs.folders(spark, root.toString()));
+        BatchRecommendJob.dedupe(scored.mapPartitions(new FailFirstAttempt(), Encoders.row(ImageRows.SCHEMA)))
+                .write().parquet(table);
+
+        assertEquals(1, FailFirstAttempt.FAILURES.get(), "one task failed after scoring and was retried");
+        assertEquals(loads, ExecutorRecommenders.loads(), "the retry reused the loaded models");
+        Dataset<Row> images = spark.read().parquet(table);
+        assertEquals(5, images.count(), "the failed attempt's rows are not in the output");
+        Map<String, Row> profiles = byKey(BatchRecommendJob.aggregateProfiles(images, labels), "profile");
+        assertEquals(3, (int) profiles.get("r1").getAs("images_analysed"));
+        assertEquals(2, (int) profiles.get("r2").getAs("images_analysed"));
     }
 
     @Test

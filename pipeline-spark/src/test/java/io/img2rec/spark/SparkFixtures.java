@@ -26,9 +26,9 @@ final class SparkFixtures {
     private SparkFixtures() {
     }
 
-    /** A local[2] session for one test class (no UI, few shuffle partitions). */
+    /** A local[2] session for one test class (no UI, few shuffle partitions; a failed task is retried once). */
     static SparkSession session() {
-        return SparkSession.builder().master("local[2]").appName("img2rec-spark-test")
+        return SparkSession.builder().master("local[2,2]").appName("img2rec-spark-test")
                 .config("spark.ui.enabled", "false")
                 .config("spark.sql.shuffle.partitions", "4")
                 .config("spark.driver.bindAddress", "127.0.0.1")
