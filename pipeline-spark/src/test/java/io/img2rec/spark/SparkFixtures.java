@@ -30,7 +30,10 @@ final class SparkFixtures {
     static SparkSession session() {
         return SparkSession.builder().master("local[2,2]").appName("img2rec-spark-test")
                 .config("spark.ui.enabled", "false")
-                .config("spark.sql.shuffle.partitions", "4")
+                .config("spark.sql.shuffle.partitions", "2")
+                // tiny tables: compiling whole-stage code and re-planning shuffles cost more than they save
+                .config("spark.sql.codegen.wholeStage", "false")
+                .config("spark.sql.adaptive.enabled", "false")
                 .config("spark.driver.bindAddress", "127.0.0.1")
                 .config("spark.driver.host", "127.0.0.1")
                 .getOrCreate();
