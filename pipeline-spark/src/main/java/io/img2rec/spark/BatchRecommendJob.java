@@ -146,9 +146,10 @@ public final class BatchRecommendJob {
         Dataset<Row> images = spark.read().parquet(imagesTable);
         aggregateProfiles(images, labels).write().mode(SaveMode.Overwrite).parquet(profilesTable);
         spark.sparkContext().setJobDescription("img2rec: count the results");
-        Dataset<Row> written = spark.read().parquet(imagesTable);
-        long count = written.count();
-        long errors = written.where(functions.col("status").equalTo("error")).count();
+        Row counts = spark.read().parquet(imagesTable).agg(functions.count(functions.lit(1)),
+                functions.count(functions.when(functions.col("status").equalTo("error"), 1))).first();
+        long count = counts.getLong(0);
+        long errors = counts.getLong(1);
         long profiles = spark.read().parquet(profilesTable).count();
         spark.sparkContext().setJobDescription(null);
         return new Outcome(imagesTable, profilesTable, count, errors, profiles);
