@@ -24,9 +24,11 @@ import java.util.concurrent.Callable;
  * </pre>
  *
  * Writes {@code <output>/images} and {@code <output>/profiles} (Parquet, overwritten). Exit code 0 when the job ran
- * (bad images are error rows, not failures), 2 for bad arguments, 1 when the job failed (e.g. models unreadable).
- * Sets {@code spark.executorEnv.OMP_NUM_THREADS} (and OpenBLAS's and MKL's) to {@code --threads-per-task} unless
- * given, so that tasks × threads stays within each executor's cores.
+ * (bad images are error rows, not failures), 2 for bad or missing options, 1 when the job failed (an input that
+ * cannot be read or lacks the {@code profile}/{@code image} columns, models that cannot be loaded), with the reason
+ * on standard error. Sets {@code spark.executorEnv.OMP_NUM_THREADS} (and OpenBLAS's and MKL's) to
+ * {@code --threads-per-task} unless given, so that tasks × threads stays within each executor's cores (in
+ * {@code local[n]} mode the driver is the executor and its own environment applies).
  */
 @Command(name = "img2rec-spark", mixinStandardHelpOptions = true,
         description = "Batch recommendations on Spark: (profile, image) rows or a folder of profile folders in, "
