@@ -20,7 +20,9 @@ import io.img2rec.serve.registry.ModelRegistry;
 import io.img2rec.serve.rules.ImageResult;
 import io.img2rec.serve.rules.LabelTally;
 import io.img2rec.serve.rules.ProfileResult;
+import io.img2rec.serve.store.PostgresProfileStore;
 import io.img2rec.serve.store.ProfileStore;
+import io.img2rec.serve.store.ProfileStoreException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -46,7 +48,7 @@ import java.util.concurrent.CountDownLatch;
  * The serving entry point: {@code recommend} for images, profile folders and folders of profiles; {@code serve} for
  * the HTTP API. Exit codes: 0 done (per-file errors are reported in the output), 2 bad usage (including an unknown
  * choice, e.g. {@code --format jsn}), 3 models refused, 4 {@code serve} cannot listen on the port or address (checked
- * before the models are loaded).
+ * before the models are loaded), 5 {@code serve} cannot open its profile store (also checked before).
  */
 @Command(name = "img2rec-serve", mixinStandardHelpOptions = true, subcommands = {ServeMain.Recommend.class,
         ServeMain.Serve.class}, description = "Recommend products from photos with the trained models.")
@@ -60,6 +62,9 @@ public final class ServeMain {
 
     /** Exit code when {@code serve} cannot listen on {@code --bind}:{@code --port}. */
     static final int CANNOT_LISTEN = 4;
+
+    /** Exit code when {@code serve} cannot open its profile store (unreachable, unreadable, or a newer schema). */
+    static final int STORE_REFUSED = 5;
 
     /** What {@code recommend} prints; given in any case on the command line ({@code --format json}). */
     enum OutputFormat {
@@ -323,14 +328,22 @@ public final class ServeMain {
                 + "${DEFAULT-VALUE}; use 0.0.0.0 to accept other machines)")
         String bind;
 
-        @Option(names = "--store", defaultValue = "profiles.db", description = "SQLite file of the profile store "
-                + "(default ${DEFAULT-VALUE})")
-        Path store;
+        @Option(names = "--store", defaultValue = "profiles.db", description = "profile store: a SQLite file "
+                + "(default ${DEFAULT-VALUE}) or jdbc:postgresql://host:port/database[?user=...] shared by several "
+                + "servers (password from $PGPASSWORD when the URL has none)")
+        String store;
 
-        @Option(names = "--max-body-mb", defaultValue = "20", description = "largest request body in MiB")
+        @Option(names = "--store-pool", defaultValue = "8", description = "PostgreSQL store: connections this "
+                + "server holds at most (default ${DEFAULT-VALUE})")
+        int storePool;
+
+        @Option(names = "--max-body-mb", defaultValue = "" + ServerLimits.DEFAULT_MAX_BODY_MB,
+                description = "largest request body in MiB (default ${DEFAULT-VALUE})")
         int maxBodyMb;
 
-        @Option(names = "--max-concurrent", defaultValue = "2", description = "concurrent inferences before 503")
+        @Option(names = "--max-concurrent", defaultValue = "" + ServerLimits.DEFAULT_MAX_CONCURRENT,
+                description = "images analysed at the same time; more wait (up to 30 s) before a 503 "
+                        + "(default ${DEFAULT-VALUE})")
         int maxConcurrent;
 
         @Option(names = "--token-env", defaultValue = "IMG2REC_API_TOKEN", description = "environment variable holding "
@@ -349,16 +362,27 @@ public final class ServeMain {
                 err.println(unusable.get());
                 return CANNOT_LISTEN;
             }
+            // also before the models load: an unreachable database or a newer schema is known at once
+            ProfileStore profiles;
+            try {
+                profiles = openStore();
+            } catch (ProfileStoreException e) {
+                err.println("profile store refused: " + e.getMessage());
+                return STORE_REFUSED;
+            }
+            spec.commandLine().getOut().println("profile store " + profiles.location() + " at schema version "
+                    + profiles.schemaVersion());
             Recommender recommender;
             try {
                 recommender = mixin.build();
             } catch (ModelLoadException e) {
+                profiles.close();
                 err.println("models refused: " + e.getMessage());
                 return 3;
             }
             ServerLimits limits = ServerLimits.DEFAULTS.withMaxBodyBytes((long) maxBodyMb * 1024 * 1024)
                     .withMaxConcurrentInferences(maxConcurrent).withApiToken(System.getenv(tokenEnv));
-            try (recommender; ProfileStore profiles = ProfileStore.open(store)) {
+            try (recommender; profiles) {
                 RecommendationServer server;
                 try {
                     server = new RecommendationServer(recommender, profiles, limits, new InetSocketAddress(bind, port));
@@ -375,6 +399,15 @@ public final class ServeMain {
                 }
             }
             return 0;
+        }
+
+        private ProfileStore openStore() throws ProfileStoreException {
+            if (store.regionMatches(true, 0, "jdbc:postgresql:", 0, "jdbc:postgresql:".length())) {
+                var settings = PostgresProfileStore.PoolSettings.DEFAULTS.withMaxConnections(storePool)
+                        .withPassword(Optional.ofNullable(System.getenv("PGPASSWORD")));
+                return PostgresProfileStore.open(store, settings);
+            }
+            return ProfileStore.open(store);
         }
     }
 }

@@ -101,6 +101,33 @@ class ServeMainTest {
     }
 
     @Test
+    void serveRefusesAStoreItCannotOpenBeforeLoadingTheModels() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = probe.getLocalPort();
+        }
+        // the models folder does not exist: had they been loaded first, the exit code would be 3
+        String[] unreachable = cli("serve", "--models", dir.resolve("nothing-here").toString(), "--port", "0",
+                "--store", "jdbc:postgresql://127.0.0.1:" + closedPort + "/profiles?user=img2rec&password=hunter2");
+        assertEquals("5", unreachable[0], unreachable[2]);
+        assertTrue(unreachable[2].contains("127.0.0.1:" + closedPort) && !unreachable[2].contains("hunter2"),
+                unreachable[2]);
+
+        Path newer = dir.resolve("newer.db");
+        try (var store = io.img2rec.serve.store.ProfileStore.open(newer)) {
+            assertEquals(1, store.schemaVersion());
+        }
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + newer); var st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO schema_version VALUES (7, 'from a newer img2rec', '2099-01-01T00:00:00Z')");
+        }
+        String[] tooNew = cli("serve", "--models", dir.resolve("nothing-here").toString(), "--port", "0",
+                "--store", newer.toString());
+        assertEquals("5", tooNew[0], tooNew[2]);
+        assertTrue(tooNew[2].contains("schema version 7") && tooNew[2].contains("schema version 1 at most"),
+                tooNew[2]);
+    }
+
+    @Test
     void refusedModelsExitWithCode3AndSayWhy() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = ServeMain.run(new String[] {"recommend", "--models", dir.resolve("nothing-here").toString(),

@@ -7,6 +7,7 @@ import io.img2rec.serve.registry.ModelLoadException;
 
 import java.io.Serializable;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
@@ -59,8 +60,10 @@ public record RecommenderSpec(List<String> modelFolders, FaceMode faces, int bat
     }
 
     private static RecommenderOptions options(FaceMode faces, int batchSize, long maxPixels, Double fixedThreshold) {
+        // no cross-request batching window: a batch job hands each profile's images over in one call, and
+        // recommendImages batches their crops itself
         RecommenderOptions o = RecommenderOptions.DEFAULTS.withFaces(faces).withBatchSize(batchSize)
-                .withMaxPixels(maxPixels);
+                .withMaxPixels(maxPixels).withBatchWindow(Duration.ZERO);
         return fixedThreshold == null ? o : o.withFixedThreshold(fixedThreshold);
     }
 

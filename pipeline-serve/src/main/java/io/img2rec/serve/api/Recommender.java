@@ -10,6 +10,7 @@ import io.img2rec.serve.face.FaceBox;
 import io.img2rec.serve.face.FaceCrop;
 import io.img2rec.serve.face.FaceDetector;
 import io.img2rec.serve.predict.CropScores;
+import io.img2rec.serve.predict.CrossRequestBatcher;
 import io.img2rec.serve.predict.EnsembleAverager;
 import io.img2rec.serve.registry.ModelLoadException;
 import io.img2rec.serve.registry.ModelRegistry;
@@ -73,6 +74,8 @@ public final class Recommender implements AutoCloseable {
     private final ModelRegistry registry;
     private final FaceDetector detector;
     private final EnsembleAverager ensemble;
+    /** Scores concurrent calls' crops together; null when batching is off (options.batchWindow() == 0). */
+    private final CrossRequestBatcher batcher;
     private final ImageGate gate;
     private final RecommenderOptions options;
     /** Calls hold the read lock, {@link #close()} the write lock: close waits for calls in progress. */
@@ -86,6 +89,8 @@ public final class Recommender implements AutoCloseable {
         this.ensemble = new EnsembleAverager(registry.models(), EnsembleRule.weighted(options.architectureWeights()),
                 registry.validation(), options.fixedThreshold());
         this.gate = new ImageGate(options.maxPixels());
+        this.batcher = options.batchWindow().isZero() ? null
+                : new CrossRequestBatcher(ensemble, options.batchSize(), options.batchWindow());
     }
 
     /**
@@ -188,12 +193,15 @@ public final class Recommender implements AutoCloseable {
     /** One image file, reported under {@code name}. */
     public ImageResult recommendImage(Path file, String name) {
         return whileOpen(() -> {
+            announce();
             ImageGate.Admitted admitted;
             try {
                 admitted = gate.admit(file, name);
             } catch (ImageGate.Refused e) {
+                withdraw();
                 return refused(name, e);
             } catch (RuntimeException | OutOfMemoryError e) {
+                withdraw();
                 return analysisFailed(name, null, e);
             }
             return analyseSafely(admitted, name);
@@ -203,15 +211,19 @@ public final class Recommender implements AutoCloseable {
     /** Uploaded bytes. */
     public ImageResult recommendImage(byte[] bytes, String name) {
         return whileOpen(() -> {
+            announce();
             ImageGate.Admitted admitted;
             try {
                 admitted = gate.admit(bytes, name);
             } catch (ImageGate.Refused e) {
+                withdraw();
                 return refused(name, e);
             } catch (IOException e) {
+                withdraw();
                 return ImageResult.error(name, null, ImageErrorCode.UNREADABLE, name + ": could not be buffered ("
                         + e.getClass().getSimpleName() + ")");
             } catch (RuntimeException | OutOfMemoryError e) {
+                withdraw();
                 return analysisFailed(name, null, e);
             }
             return analyseSafely(admitted, name);
@@ -223,12 +235,42 @@ public final class Recommender implements AutoCloseable {
      * lets a failure of the analysis propagate: the caller holds the image and decides.
      */
     public ImageResult analyse(RgbImage image, String name, String sha256) {
-        return whileOpen(() -> analyseOpen(image, name, sha256));
+        return whileOpen(() -> {
+            announce();
+            return analyseOpen(image, name, sha256);
+        });
     }
 
+    /** After {@link #announce()}: prepares the crops and scores them, with other callers' when batching is on. */
     private ImageResult analyseOpen(RgbImage image, String name, String sha256) {
-        Prepared prepared = prepare(image, name, sha256);
-        return finish(prepared, prepared.crops().isEmpty() ? List.of() : ensemble.score(prepared.crops()));
+        Prepared prepared;
+        try {
+            prepared = prepare(image, name, sha256);
+        } catch (RuntimeException | Error e) {
+            withdraw();
+            throw e;
+        }
+        if (batcher == null) {
+            return finish(prepared, prepared.crops().isEmpty() ? List.of() : ensemble.score(prepared.crops()));
+        }
+        return finish(prepared, batcher.score(prepared.crops())); // score() withdraws an empty call itself
+    }
+
+    /** Calls announced to the batcher and not yet scored (for tests of the batching; 0 without batching). */
+    int pendingCallsForTests() {
+        return batcher == null ? 0 : batcher.pending();
+    }
+
+    private void announce() {
+        if (batcher != null) {
+            batcher.announce();
+        }
+    }
+
+    private void withdraw() {
+        if (batcher != null) {
+            batcher.withdraw();
+        }
     }
 
     /** A failure while analysing one image (native error, model fault) becomes that image's error, not the caller's. */
@@ -476,6 +518,9 @@ public final class Recommender implements AutoCloseable {
             }
             closed = true;
             try {
+                if (batcher != null) {
+                    batcher.close(); // no call is in progress: close() holds the write lock
+                }
                 registry.close();
             } finally {
                 if (detector != null) {

@@ -4,6 +4,7 @@ import io.img2rec.serve.face.BoxCalibration;
 import io.img2rec.serve.face.FaceCrop;
 
 import java.util.Map;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.OptionalDouble;
 
@@ -19,7 +20,7 @@ import java.util.OptionalDouble;
  */
 public record RecommenderOptions(FaceMode faces, int minCropSide, BoxCalibration calibration,
                                  Map<String, Double> architectureWeights, long maxPixels, int batchSize,
-                                 OptionalDouble fixedThreshold) {
+                                 OptionalDouble fixedThreshold, Duration batchWindow) {
     /** What is scored. */
     public enum FaceMode {
         /** Face crops only; an image without a usable face is reported as {@code NO_FACE}. */
@@ -34,9 +35,15 @@ public record RecommenderOptions(FaceMode faces, int minCropSide, BoxCalibration
     public static final long DEFAULT_MAX_PIXELS = io.img2rec.core.manifest.ImageInspector.DEFAULT_MAX_PIXELS;
     /** Most crops scored together when a folder is processed. */
     public static final int DEFAULT_BATCH_SIZE = 16;
+    /**
+     * How long the models wait for the crops of other callers that are on their way, to score them together (only
+     * while another call is being prepared; a lone call never waits).
+     */
+    public static final Duration DEFAULT_BATCH_WINDOW = Duration.ofMillis(5);
 
     public static final RecommenderOptions DEFAULTS = new RecommenderOptions(FaceMode.FACES, FaceCrop.DEFAULT_MIN_SIDE,
-            BoxCalibration.DLIB_HOG, Map.of(), DEFAULT_MAX_PIXELS, DEFAULT_BATCH_SIZE, OptionalDouble.empty());
+            BoxCalibration.DLIB_HOG, Map.of(), DEFAULT_MAX_PIXELS, DEFAULT_BATCH_SIZE, OptionalDouble.empty(),
+            DEFAULT_BATCH_WINDOW);
 
     public RecommenderOptions {
         Objects.requireNonNull(faces, "faces");
@@ -52,6 +59,10 @@ public record RecommenderOptions(FaceMode faces, int minCropSide, BoxCalibration
             throw new IllegalArgumentException("maxPixels must be positive, got " + maxPixels);
         }
         Objects.requireNonNull(fixedThreshold, "fixedThreshold");
+        Objects.requireNonNull(batchWindow, "batchWindow");
+        if (batchWindow.isNegative()) {
+            throw new IllegalArgumentException("batchWindow must not be negative, got " + batchWindow);
+        }
         if (fixedThreshold.isPresent() && !(fixedThreshold.getAsDouble() >= 0 && fixedThreshold.getAsDouble() <= 1)) {
             throw new IllegalArgumentException("fixedThreshold must be in [0, 1], got " + fixedThreshold.getAsDouble());
         }
@@ -59,32 +70,32 @@ public record RecommenderOptions(FaceMode faces, int minCropSide, BoxCalibration
 
     public RecommenderOptions withFaces(FaceMode mode) {
         return new RecommenderOptions(mode, minCropSide, calibration, architectureWeights, maxPixels, batchSize,
-                fixedThreshold);
+                fixedThreshold, batchWindow);
     }
 
     public RecommenderOptions withMinCropSide(int side) {
         return new RecommenderOptions(faces, side, calibration, architectureWeights, maxPixels, batchSize,
-                fixedThreshold);
+                fixedThreshold, batchWindow);
     }
 
     public RecommenderOptions withCalibration(BoxCalibration value) {
         return new RecommenderOptions(faces, minCropSide, value, architectureWeights, maxPixels, batchSize,
-                fixedThreshold);
+                fixedThreshold, batchWindow);
     }
 
     public RecommenderOptions withArchitectureWeights(Map<String, Double> weights) {
         return new RecommenderOptions(faces, minCropSide, calibration, weights, maxPixels, batchSize,
-                fixedThreshold);
+                fixedThreshold, batchWindow);
     }
 
     public RecommenderOptions withMaxPixels(long value) {
         return new RecommenderOptions(faces, minCropSide, calibration, architectureWeights, value, batchSize,
-                fixedThreshold);
+                fixedThreshold, batchWindow);
     }
 
     public RecommenderOptions withBatchSize(int value) {
         return new RecommenderOptions(faces, minCropSide, calibration, architectureWeights, maxPixels, value,
-                fixedThreshold);
+                fixedThreshold, batchWindow);
     }
 
     /**
@@ -93,6 +104,15 @@ public record RecommenderOptions(FaceMode faces, int minCropSide, BoxCalibration
      */
     public RecommenderOptions withFixedThreshold(double threshold) {
         return new RecommenderOptions(faces, minCropSide, calibration, architectureWeights, maxPixels, batchSize,
-                OptionalDouble.of(threshold));
+                OptionalDouble.of(threshold), batchWindow);
+    }
+
+    /**
+     * Concurrent calls' crops are scored together by one worker thread, which waits at most {@code window} for calls
+     * still being prepared; {@link Duration#ZERO} scores every call on its own calling thread (no worker).
+     */
+    public RecommenderOptions withBatchWindow(Duration window) {
+        return new RecommenderOptions(faces, minCropSide, calibration, architectureWeights, maxPixels, batchSize,
+                fixedThreshold, window);
     }
 }

@@ -8,15 +8,24 @@ import java.util.Optional;
  *
  * @param maxBodyBytes        larger request bodies get 413 (checked on Content-Length before reading, then while
  *                            reading)
- * @param maxConcurrentInferences requests analysing an image at the same time; one more gets 503 + Retry-After
- * @param queueWait           how long a request may wait for an inference slot before the 503
+ * @param maxConcurrentInferences requests analysing an image at the same time (decoding, finding faces, waiting for
+ *                            their crops' batch); the networks themselves run on the Recommender's one batching
+ *                            thread, so this bounds heap for decoded images, not ND4J's per-thread memory
+ * @param queueWait           how long a request may wait for an analysis slot before a 503 + Retry-After
  * @param handlerThreads      threads serving requests
  * @param apiToken            when present, write endpoints need {@code Authorization: Bearer <token>}
  */
 public record ServerLimits(long maxBodyBytes, int maxConcurrentInferences, Duration queueWait, int handlerThreads,
                            Optional<String> apiToken) {
-    public static final ServerLimits DEFAULTS = new ServerLimits(20L * 1024 * 1024, 2, Duration.ofMillis(200), 8,
-            Optional.empty());
+    /**
+     * 20 MiB bodies, 8 analyses at a time (so that concurrent requests' crops can share a batch), up to 30 s of
+     * waiting for one, 16 handler threads.
+     */
+    public static final ServerLimits DEFAULTS = new ServerLimits(ServerLimits.DEFAULT_MAX_BODY_MB * 1024L * 1024,
+            ServerLimits.DEFAULT_MAX_CONCURRENT, Duration.ofSeconds(30), 16, Optional.empty());
+    /** The defaults as compile-time constants, for the command line's defaults. */
+    public static final int DEFAULT_MAX_BODY_MB = 20;
+    public static final int DEFAULT_MAX_CONCURRENT = 8;
 
     public ServerLimits {
         if (maxBodyBytes < 1 || maxConcurrentInferences < 1 || handlerThreads < 1 || queueWait.isNegative()) {

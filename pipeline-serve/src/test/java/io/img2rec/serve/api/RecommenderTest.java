@@ -164,10 +164,54 @@ class RecommenderTest {
     /** Two fake whole-image models, vgg16 then resnet50 (the ensemble calls them in this order). */
     private static Recommender twoFakes(ToDoubleFunction<RgbImage> vgg, ToDoubleFunction<RgbImage> resnet)
             throws Exception {
+        return twoFakes(vgg, resnet, RecommenderOptions.DEFAULT_BATCH_WINDOW);
+    }
+
+    private static Recommender twoFakes(ToDoubleFunction<RgbImage> vgg, ToDoubleFunction<RgbImage> resnet,
+                                        java.time.Duration batchWindow) throws Exception {
         var registry = ModelRegistry.of(List.of(ServeFixtures.fake("vgg16", "hat", 0.5, vgg, 0),
                 ServeFixtures.fake("resnet50", "hat", 0.5, resnet, 0)), List.of("hat"));
         return Recommender.builder().models(registry)
-                .options(RecommenderOptions.DEFAULTS.withFaces(RecommenderOptions.FaceMode.WHOLE_IMAGE)).build();
+                .options(RecommenderOptions.DEFAULTS.withFaces(RecommenderOptions.FaceMode.WHOLE_IMAGE)
+                        .withBatchWindow(batchWindow)).build();
+    }
+
+    @Test
+    void concurrentCallersCropsAreScoredInOneBatchAndEachGetsItsOwnScores() throws Exception {
+        Path red = TestImages.writePng(dir.resolve("red.png"), 40, 30, Color.RED);
+        Path blue = TestImages.writePng(dir.resolve("blue.png"), 40, 30, Color.BLUE);
+        CountDownLatch firstBatchEntered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<Integer> batchSizes = java.util.Collections.synchronizedList(new ArrayList<>());
+        var vgg = new ServeFixtures.Recording("vgg16", "hat", ServeFixtures::redness, batchSizes, firstBatchEntered,
+                release);
+        var registry = ModelRegistry.of(List.of(vgg), List.of("hat"));
+        try (Recommender recommender = Recommender.builder().models(registry)
+                .options(RecommenderOptions.DEFAULTS.withFaces(RecommenderOptions.FaceMode.WHOLE_IMAGE)
+                        .withBatchWindow(java.time.Duration.ofSeconds(5))).build()) {
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            try {
+                // the first call holds the model: the next three queue up and go through together
+                Future<ImageResult> first = pool.submit(() -> recommender.recommendImage(red));
+                assertTrue(firstBatchEntered.await(30, TimeUnit.SECONDS));
+                List<Future<ImageResult>> next = new ArrayList<>();
+                for (Path image : List.of(blue, red, blue)) {
+                    next.add(pool.submit(() -> recommender.recommendImage(image)));
+                }
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (recommender.pendingCallsForTests() < 4 && System.nanoTime() < deadline) {
+                    Thread.sleep(5);
+                }
+                release.countDown();
+                assertEquals(1.0, first.get(30, TimeUnit.SECONDS).labelScores().get("hat"), 1e-9);
+                assertEquals(0.0, next.get(0).get(30, TimeUnit.SECONDS).labelScores().get("hat"), 1e-9);
+                assertEquals(1.0, next.get(1).get(30, TimeUnit.SECONDS).labelScores().get("hat"), 1e-9);
+                assertEquals(0.0, next.get(2).get(30, TimeUnit.SECONDS).labelScores().get("hat"), 1e-9);
+                assertEquals(List.of(1, 3), batchSizes, "one call alone, then the three waiting calls together");
+            } finally {
+                pool.shutdownNow();
+            }
+        }
     }
 
     @Test
@@ -276,6 +320,7 @@ class RecommenderTest {
         CountDownLatch firstInResnet = new CountDownLatch(1);
         CountDownLatch secondInVgg = new CountDownLatch(1);
         AtomicBoolean overlapped = new AtomicBoolean();
+        // batching off: with it every network runs on the batcher's one thread (the batching test is above)
         try (Recommender recommender = twoFakes(crop -> {
             if (vggCalls.incrementAndGet() == 2) {
                 secondInVgg.countDown();
@@ -291,7 +336,7 @@ class RecommenderTest {
                 Thread.currentThread().interrupt();
             }
             return 0.3;
-        })) {
+        }, java.time.Duration.ZERO)) {
             ExecutorService pool = Executors.newFixedThreadPool(2);
             try {
                 Future<ImageResult> first = pool.submit(() -> recommender.recommendImage(image));

@@ -42,7 +42,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -56,7 +55,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Issue 7's load test with real DL4J networks, for the memory that the fake-model load test cannot see: three
  * VGG16@150 label models (random weights, NCHW as the configs train them) written as real checkpoints, loaded by the
- * registry as one shared trunk, served over loopback to 16 clients by 16 handler threads with 2 inference slots.
+ * registry as one shared trunk, served over loopback to 16 clients with the server's default limits (8 analysis
+ * slots, 30 s queue wait, 16 handler threads) and the Recommender's cross-request batching (networks on its one
+ * batching thread); fewer than 1% of requests may get 503.
  * ND4J keeps its arrays and workspaces off the heap, and its workspaces belong to the thread that ran the network;
  * the process's resident memory is what shows them. Asserted: every request 200 with the score a sequential call
  * gives, and resident memory growth during the load under 256 MB, what two inference threads need (measured
@@ -67,7 +68,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RealModelServingLoadTest {
     private static final int CLIENTS = 16;
     private static final int REQUESTS = 192;
-    private static final int SLOTS = 2;
+    /** The server's default limits (what the issue-13 target is about); -Dload.* overrides them for a comparison. */
+    private static final ServerLimits LIMITS = ServerLimits.DEFAULTS
+            .withMaxConcurrentInferences(Integer.getInteger("load.slots", ServerLimits.DEFAULTS.maxConcurrentInferences()))
+            .withQueueWait(Duration.ofMillis(Long.getLong("load.queueWaitMs",
+                    ServerLimits.DEFAULTS.queueWait().toMillis())));
+    private static final Duration BATCH_WINDOW = Duration.ofMillis(Long.getLong("load.batchWindowMs",
+            RecommenderOptions.DEFAULT_BATCH_WINDOW.toMillis()));
     private static final List<String> LABELS = List.of("hat", "beard", "eyewear");
 
     @TempDir
@@ -82,8 +89,7 @@ class RealModelServingLoadTest {
             images.add(TestImages.encode(TestImages.solid(64 + i % 7, 60, new Color(i * 10, 255 - i * 9, (i * 37) % 256)),
                     "png"));
         }
-        ServerLimits limits = new ServerLimits(4L * 1024 * 1024, SLOTS, Duration.ofSeconds(120), CLIENTS,
-                Optional.empty());
+        ServerLimits limits = LIMITS;
         HttpClient client = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(4)).build();
         List<Integer> statuses = Collections.synchronizedList(new ArrayList<>());
         List<Long> nanos = Collections.synchronizedList(new ArrayList<>());
@@ -94,7 +100,8 @@ class RealModelServingLoadTest {
         double seconds;
         try (ModelRegistry registry = ModelRegistry.load(List.of(dir.resolve("models")), LABELS);
              Recommender recommender = Recommender.builder().models(registry)
-                     .options(RecommenderOptions.DEFAULTS.withFaces(RecommenderOptions.FaceMode.WHOLE_IMAGE)).build();
+                     .options(RecommenderOptions.DEFAULTS.withFaces(RecommenderOptions.FaceMode.WHOLE_IMAGE)
+                             .withBatchWindow(BATCH_WINDOW)).build();
              RecommendationServer server = new RecommendationServer(recommender, null, limits,
                      new InetSocketAddress("127.0.0.1", 0))) {
             assertEquals(1, registry.models().size(), "the three label models share one trunk");
@@ -140,16 +147,20 @@ class RealModelServingLoadTest {
         }
         long growthMb = (residentMax.get() - residentBefore) / 1024;
         long[] sorted = nanos.stream().mapToLong(Long::longValue).sorted().toArray();
+        long unavailable = statuses.stream().filter(st -> st == 503).count();
         String line = String.format(Locale.ROOT, "real-model load: %d requests from %d clients, %d handler threads, %d "
-                        + "inference slots, 3 x VGG16@150 (shared trunk) in %.1f s (%.2f req/s); latency p50 %.0f ms, "
-                        + "p99 %.0f ms; resident before %d MB, at most %d MB during the load (+%d MB), %d MB after",
-                REQUESTS, CLIENTS, CLIENTS, SLOTS, seconds, REQUESTS / seconds, LoadClients.percentile(sorted, 50) / 1e6,
-                LoadClients.percentile(sorted, 99) / 1e6, residentBefore >> 10, residentMax.get() >> 10,
-                growthMb, residentAfter >> 10);
+                        + "analysis slots, queue wait %d ms, batch window %d ms, 3 x VGG16@150 (shared trunk) in %.1f s "
+                        + "(%.2f req/s); %d x 503; latency p50 %.0f ms, p99 %.0f ms; resident before %d MB, at most %d MB "
+                        + "during the load (+%d MB), %d MB after",
+                REQUESTS, CLIENTS, limits.handlerThreads(), limits.maxConcurrentInferences(),
+                limits.queueWait().toMillis(), BATCH_WINDOW.toMillis(), seconds, REQUESTS / seconds, unavailable,
+                LoadClients.percentile(sorted, 50) / 1e6, LoadClients.percentile(sorted, 99) / 1e6,
+                residentBefore >> 10, residentMax.get() >> 10, growthMb, residentAfter >> 10);
         System.out.println(line);
         Files.writeString(Path.of("target", "serving-load-real.txt"), line + "\n");
         assertEquals(REQUESTS, statuses.size());
-        assertTrue(statuses.stream().allMatch(s -> s == 200), "every request 200: " + statuses);
+        assertTrue(unavailable * 100 < REQUESTS, "fewer than 1% answered 503 with the default limits: " + unavailable);
+        assertTrue(statuses.stream().allMatch(st -> st == 200 || st == 503), "only 200 (or a rare 503): " + statuses);
         assertTrue(mismatches.isEmpty(), "scores as a sequential call gives: " + mismatches);
         assertTrue(growthMb < 256, "resident memory grew by " + growthMb + " MB under load");
     }

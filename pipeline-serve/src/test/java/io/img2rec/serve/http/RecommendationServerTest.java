@@ -96,6 +96,22 @@ class RecommendationServerTest {
     }
 
     @Test
+    void readinessFollowsTheStoreWhileLivenessStays() throws Exception {
+        start(ServerLimits.DEFAULTS, 0);
+        assertEquals(200, get("/health/live").statusCode());
+        var ready = get("/health/ready");
+        assertEquals(200, ready.statusCode(), ready.body());
+        assertEquals("ready", ResultJson.mapper().readTree(ready.body()).get("status").asText(), ready.body());
+        store.close(); // the database gone from under a running server
+        var notReady = get("/health/ready");
+        assertEquals(503, notReady.statusCode(), notReady.body());
+        assertTrue(notReady.body().contains("not ready") && notReady.headers().firstValue("Retry-After").isPresent(),
+                notReady.body());
+        assertEquals(200, get("/health/live").statusCode());
+        assertEquals(500, get("/v1/profiles/alice").statusCode(), "a store failure is a server fault");
+    }
+
+    @Test
     void refusesLargeBodiesNonImagesAndWrongTypesWithJsonErrors() throws Exception {
         start(ServerLimits.DEFAULTS.withMaxBodyBytes(2000), 0);
         var large = post("/v1/recommend", new byte[3000], "image/png", null);

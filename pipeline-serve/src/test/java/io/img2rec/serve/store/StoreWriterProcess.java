@@ -4,7 +4,6 @@ import io.img2rec.serve.rules.ImageResult;
 import io.img2rec.serve.rules.ImageStatus;
 import io.img2rec.serve.rules.Recommendation;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -14,7 +13,7 @@ public final class StoreWriterProcess {
     }
 
     public static void main(String[] args) throws Exception {
-        try (ProfileStore store = ProfileStore.open(Path.of(args[0]))) {
+        try (ProfileStore store = ProfileStore.open(args[0])) { // a SQLite file or a jdbc:postgresql URL
             for (int i = 0; ; i++) {
                 double hat = i % 3 == 0 ? 0.9 : 0.1;
                 store.add("victim", new ImageResult("img" + i + ".jpg", "sha-" + i, ImageStatus.ANALYSED, null, 10, 10,

@@ -92,4 +92,54 @@ public final class ServeFixtures {
         }
         return sum / (255.0 * image.width() * image.height());
     }
+
+    /**
+     * A fake model that records the size of every batch it scores; its first call signals {@code entered} and waits
+     * for {@code release}.
+     */
+    public static final class Recording implements ScoringModel {
+        private final ModelCard card;
+        private final ToDoubleFunction<RgbImage> fn;
+        private final List<Integer> batchSizes;
+        private final java.util.concurrent.CountDownLatch entered;
+        private final java.util.concurrent.CountDownLatch release;
+
+        public Recording(String architecture, String label, ToDoubleFunction<RgbImage> fn, List<Integer> batchSizes,
+                         java.util.concurrent.CountDownLatch entered, java.util.concurrent.CountDownLatch release) {
+            this.card = new ModelCard(architecture + "-" + label, architecture, List.of(label), Map.of(label, 0.5),
+                    new InputEncoder(32, PixelPreprocessing.BGR_RESCALE, ResizeInterpolation.NEAREST,
+                            TensorLayout.NHWC), "");
+            this.fn = fn;
+            this.batchSizes = batchSizes;
+            this.entered = entered;
+            this.release = release;
+        }
+
+        @Override
+        public ModelCard card() {
+            return card;
+        }
+
+        @Override
+        public double[][] score(List<RgbImage> crops) {
+            batchSizes.add(crops.size());
+            if (entered.getCount() > 0) {
+                entered.countDown();
+                try {
+                    release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            double[][] out = new double[crops.size()][1];
+            for (int i = 0; i < crops.size(); i++) {
+                out[i][0] = fn.applyAsDouble(crops.get(i));
+            }
+            return out;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
 }
