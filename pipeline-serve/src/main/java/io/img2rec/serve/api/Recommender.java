@@ -394,15 +394,41 @@ public final class Recommender implements AutoCloseable {
                     List.of(ImageResult.error(profile, null, ImageErrorCode.UNREADABLE,
                             profile + ": cannot list folder (" + e.getMessage() + ")")), ensemble.labels());
         }
+        List<Path> files = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (Path entry : entries) {
+            if (!Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
+                files.add(entry);
+                names.add(entry.getFileName().toString());
+            }
+        }
+        List<ImageResult> results = recommendFilesOpen(files, names);
+        return RecommendationRules.forProfile(profile, results, ensemble.labels());
+    }
+
+    /**
+     * Image files in this order, each reported under its name: the images of one profile as
+     * {@link #recommendProfile} scores them (the same admission, batching and errors: crops of consecutive images
+     * scored together, up to {@link RecommenderOptions#batchSize()}, an image's crops never split), for callers that
+     * list the files themselves, e.g. a batch job whose images are rows of a table. Results come in the order of
+     * {@code files}; a file that is not a regular file gets an {@link ImageErrorCode#UNREADABLE} result.
+     */
+    public List<ImageResult> recommendImages(List<Path> files, List<String> names) {
+        if (files.size() != names.size()) {
+            throw new IllegalArgumentException("recommendImages: " + files.size() + " files but " + names.size()
+                    + " names (one name per file)");
+        }
+        return whileOpen(() -> recommendFilesOpen(List.copyOf(files), List.copyOf(names)));
+    }
+
+    private List<ImageResult> recommendFilesOpen(List<Path> files, List<String> names) {
         List<ImageResult> results = new ArrayList<>();
         List<Integer> pendingSlots = new ArrayList<>();
         List<Prepared> pending = new ArrayList<>();
         int pendingCrops = 0;
-        for (Path entry : entries) {
-            String name = entry.getFileName().toString();
-            if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
-                continue;
-            }
+        for (int f = 0; f < files.size(); f++) {
+            Path entry = files.get(f);
+            String name = names.get(f);
             if (!Files.isRegularFile(entry)) {
                 results.add(ImageResult.error(name, null, ImageErrorCode.UNREADABLE,
                         name + ": not a regular file (broken link, device or loop)"));
@@ -429,7 +455,7 @@ public final class Recommender implements AutoCloseable {
             pendingCrops += prepared.crops().size();
         }
         scoreBatch(pending, pendingSlots, results);
-        return RecommendationRules.forProfile(profile, results, ensemble.labels());
+        return results;
     }
 
     /** Scores the pending images' crops in one batch and puts each image's result in its slot; clears the lists. */

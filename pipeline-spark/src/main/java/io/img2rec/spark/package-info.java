@@ -1,0 +1,7 @@
+/**
+ * Batch recommendations on Apache Spark: {@link io.img2rec.spark.BatchRecommendJob} scores (profile, image) rows with
+ * the serving {@code Recommender}, loaded once per executor JVM ({@link io.img2rec.spark.ExecutorRecommenders}), and
+ * aggregates profiles with the serving rules; Parquet out. {@link io.img2rec.spark.SparkRecommendMain} is the
+ * {@code spark-submit} entry.
+ */
+package io.img2rec.spark;
