@@ -30,9 +30,15 @@ import static org.bytedeco.opencv.global.opencv_imgproc.equalizeHist;
  * {@code opencv} platform jar ({@code org/bytedeco/opencv/<platform>/share/opencv4/haarcascades/}). Works offline.
  * The image is converted to grey and histogram-equalised before detection.
  *
+ * <p>Second check (on by default, {@link Settings#confirm()}): the default cascade finds "faces" in fur, fabric,
+ * gravel and the like, mostly in large photos; each of its candidates is kept only when a second, separately trained
+ * frontal-face cascade finds the same face ({@link CascadeConfirmation}). The boxes themselves are the default
+ * cascade's, unchanged, so {@link BoxCalibration#DLIB_HOG} still applies. Measured on labelled public-domain photos
+ * (docs/SERVING.md, Faces; {@code FaceDetectionMeasurementTest}).
+ *
  * <p>Thread safety: OpenCV does not promise that one {@code CascadeClassifier} may run {@code detectMultiScale} from
- * several threads at once, so calls are serialised on this instance (detection is a few ms per photo, far below the
- * networks' cost).
+ * several threads at once, so calls are serialised on this instance (detection is tens of ms per photo, the second check
+ * a few ms per candidate, far below the networks' cost).
  */
 public final class HaarFaceDetector implements FaceDetector {
     /** The cascade the default constructor loads. */
@@ -44,9 +50,10 @@ public final class HaarFaceDetector implements FaceDetector {
      * @param scaleFactor  image pyramid step (&gt; 1)
      * @param minNeighbors overlapping detections needed to keep a face (higher = fewer false faces)
      * @param minFaceSide  smallest face side searched, pixels
-     * @param eyeCheck     look again at each candidate for eyes (see {@link HaarFaceDetector}); off = the bare cascade
+     * @param confirm      keep only candidates that a second face cascade confirms (see {@link HaarFaceDetector});
+     *                     false = the bare cascade, as before 2026-12-03
      */
-    public record Settings(double scaleFactor, int minNeighbors, int minFaceSide, boolean eyeCheck) {
+    public record Settings(double scaleFactor, int minNeighbors, int minFaceSide, boolean confirm) {
         public static final Settings DEFAULTS = new Settings(1.1, 5, 30, true);
 
         public Settings {
@@ -60,7 +67,7 @@ public final class HaarFaceDetector implements FaceDetector {
     private final CascadeClassifier cascade;
     private final Settings settings;
     private final String cascadeName;
-    private final EyeCheck eyeCheck;
+    private final CascadeConfirmation confirmation;
 
     public HaarFaceDetector() {
         this(DEFAULT_CASCADE, Settings.DEFAULTS);
@@ -68,18 +75,14 @@ public final class HaarFaceDetector implements FaceDetector {
 
     /** Loads one of the cascades shipped in the opencv jar by file name. */
     public HaarFaceDetector(String cascadeFile, Settings settings) {
-        this(cascadeFile, settings, settings.eyeCheck() ? EyeCheck.Settings.DEFAULTS : null);
-    }
-
-    HaarFaceDetector(String cascadeFile, Settings settings, EyeCheck.Settings eyeCheck) {
         this.settings = settings;
         this.cascadeName = cascadeFile;
         this.cascade = loadCascade(cascadeFile);
-        if (eyeCheck == null) {
-            this.eyeCheck = null;
+        if (!settings.confirm()) {
+            this.confirmation = null;
         } else {
             try {
-                this.eyeCheck = new EyeCheck(eyeCheck);
+                this.confirmation = new CascadeConfirmation();
             } catch (RuntimeException e) {
                 cascade.close();
                 throw e;
@@ -125,37 +128,21 @@ public final class HaarFaceDetector implements FaceDetector {
     public synchronized List<FaceBox> detect(RgbImage image) {
         List<FaceBox> faces = new ArrayList<>();
         for (Candidate c : candidates(image)) {
-            if (eyeCheck == null || keeps(c)) {
+            if (confirmation == null || c.support() >= CascadeConfirmation.MIN_SUPPORT) {
                 faces.add(c.box());
             }
         }
         return List.copyOf(faces);
     }
 
-    /** Neighbour count at which a candidate with an eye on one side only is kept. */
-    static final int ONE_EYE_MIN_NEIGHBOURS = 12;
-    /** Neighbour count at which a candidate without a visible eye (dark sunglasses, shadow) is kept. */
-    static final int NO_EYE_MIN_NEIGHBOURS = 20;
-
     /**
-     * The second check's rule: eyes on both sides → a face; an eye on one side → a face when at least
-     * {@value #ONE_EYE_MIN_NEIGHBOURS} overlapping detections support it; no eye → only with
-     * {@value #NO_EYE_MIN_NEIGHBOURS}. Real faces in the labelled set had 7–46 neighbours and nearly all showed both
-     * eyes; texture (fur, grass, gravel, brick) "faces" had 4–9 and rarely two eyes at the right place and size.
+     * A face cascade's detection, its neighbour count, and the second cascade's support for it (0 without the
+     * second check).
      */
-    static boolean keeps(Candidate c) {
-        return switch (c.eyeSides()) {
-            case 2 -> true;
-            case 1 -> c.neighbours() >= ONE_EYE_MIN_NEIGHBOURS;
-            default -> c.neighbours() >= NO_EYE_MIN_NEIGHBOURS;
-        };
+    record Candidate(FaceBox box, int neighbours, int support) {
     }
 
-    /** A face cascade's detection, its neighbour count, and whether the eye check found an eye in it. */
-    record Candidate(FaceBox box, int neighbours, int eyeSides) {
-    }
-
-    /** Every detection of the face cascade, in detection order; {@code eyes} is false when there is no eye check. */
+    /** Every detection of the face cascade, top to bottom, then left to right, before the second check. */
     synchronized List<Candidate> candidates(RgbImage image) {
         List<Candidate> out = new ArrayList<>();
         try (BytePointer data = new BytePointer(image.pixels());
@@ -171,9 +158,10 @@ public final class HaarFaceDetector implements FaceDetector {
                     min, max);
             for (long i = 0; i < found.size(); i++) {
                 try (Rect r = found.get(i)) {
-                    int eyes = eyeCheck == null ? 0 : eyeCheck.eyeSides(grey, r.x(), r.y(), r.width(), r.height());
+                    int support = confirmation == null ? 0
+                            : confirmation.support(grey, r.x(), r.y(), r.width(), r.height());
                     out.add(new Candidate(FaceBox.ofRect(r.x(), r.y(), r.width(), r.height()), neighbours.get(i),
-                            eyes));
+                            support));
                 }
             }
         }
@@ -184,8 +172,8 @@ public final class HaarFaceDetector implements FaceDetector {
     @Override
     public synchronized void close() {
         cascade.close();
-        if (eyeCheck != null) {
-            eyeCheck.close();
+        if (confirmation != null) {
+            confirmation.close();
         }
     }
 }

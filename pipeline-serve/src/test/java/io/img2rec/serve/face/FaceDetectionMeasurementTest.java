@@ -13,22 +13,29 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Precision and recall at IoU 0.5 of the face detector (with the default {@link BoxCalibration}) on the labelled
- * photos of {@link FacePhotoSet}, without and with the eye check; the figures measured on 2026-12-03 (docs/SERVING.md,
+ * photos of {@link FacePhotoSet}, without and with the second cascade's confirmation; the figures measured on 2026-12-03 (docs/SERVING.md,
  * Faces) are lower bounds here, less a margin of {@value #MARGIN}. "Usable" counts only faces whose crop passes the
  * default size filter (side > 150 px): those are the faces that reach the models and can make a recommendation.
  */
 class FaceDetectionMeasurementTest {
     static final double IOU = 0.5;
     static final double MARGIN = 0.03;
-    /** Measured with the eye check (the default): 62 of 68 faces found, 7 false detections. */
-    static final double MEASURED_PRECISION = 0.899;
-    static final double MEASURED_RECALL = 0.912;
+    /** Measured with the confirmation (the default) on 2026-12-03: 64 of 70 faces found, 2 false detections. */
+    static final double MEASURED_PRECISION = 0.970;
+    static final double MEASURED_RECALL = 0.914;
 
     private static List<FacePhotoSet.Labelled> set;
+    private static Figures before;
+    private static Figures after;
 
     @BeforeAll
-    static void load() throws Exception {
+    static void measureBoth() throws Exception {
         set = FacePhotoSet.all();
+        HaarFaceDetector.Settings d = HaarFaceDetector.Settings.DEFAULTS;
+        before = measure(new HaarFaceDetector.Settings(d.scaleFactor(), d.minNeighbors(), d.minFaceSide(), false));
+        after = measure(d);
+        print("face detection at IoU " + IOU + ", bare Haar cascade:", before);
+        print("face detection at IoU " + IOU + ", confirmed by a second cascade (default):", after);
     }
 
     private record Figures(Map<FacePhotoSet.Origin, DetectionCounts> byOrigin, DetectionCounts all,
@@ -45,7 +52,11 @@ class FaceDetectionMeasurementTest {
                         DetectionCounts::plus);
                 int w = l.image().width();
                 int h = l.image().height();
-                usable = usable.plus(DetectionCounts.of(usableOnly(l.faces(), w, h), l.ignored(),
+                // a labelled face too small to use is ignored, so that a detection of it just above the size
+                // limit counts neither way
+                List<FaceBox> small = l.faces().stream().filter(b -> usableOnly(List.of(b), w, h).isEmpty()).toList();
+                List<FaceBox> ignored = java.util.stream.Stream.concat(l.ignored().stream(), small.stream()).toList();
+                usable = usable.plus(DetectionCounts.of(usableOnly(l.faces(), w, h), ignored,
                         usableOnly(found, w, h), l.people(), IOU));
             }
         }
@@ -71,25 +82,18 @@ class FaceDetectionMeasurementTest {
     }
 
     @Test
-    void eyeCheckRaisesPrecisionWithoutLosingRecall() {
-        HaarFaceDetector.Settings d = HaarFaceDetector.Settings.DEFAULTS;
-        Figures before = measure(new HaarFaceDetector.Settings(d.scaleFactor(), d.minNeighbors(), d.minFaceSide(),
-                false));
-        Figures after = measure(d);
-        print("face detection at IoU " + IOU + ", bare Haar cascade:", before);
-        print("face detection at IoU " + IOU + ", with the eye check (default):", after);
+    void secondCascadeRaisesPrecisionWithoutLosingRecall() {
         assertTrue(after.all().precision() >= MEASURED_PRECISION - MARGIN, () -> "precision " + after.all());
         assertTrue(after.all().recall() >= MEASURED_RECALL - MARGIN, () -> "recall " + after.all());
-        assertTrue(after.all().recall() >= before.all().recall(), "the eye check must not lose a face");
-        assertTrue(after.all().precision() > before.all().precision(), "the eye check must remove false faces");
-        assertTrue(after.all().noPeopleImagesWithFace() <= 3, () -> "no-people images with a face " + after.all());
+        assertTrue(after.all().recall() >= before.all().recall(), "the second check must not lose a face");
+        assertTrue(after.all().precision() > before.all().precision(), "the second check must remove false faces");
+        assertEquals(0, after.all().noPeopleImagesWithFace(), () -> "no-people images with a face " + after.all());
         assertEquals(0, after.byOrigin().get(FacePhotoSet.Origin.PHOTO).falsePositives(),
                 "a photo as committed gets no false face");
     }
 
     @Test
-    void photosWithoutPeopleYieldNoUsableFace() {
-        Figures after = measure(HaarFaceDetector.Settings.DEFAULTS);
+    void photosWithoutPeopleYieldNoUsableFaceAndUsableFacesAreFound() {
         assertEquals(0, after.usable().noPeopleImagesWithFace(), () -> "usable faces on no-people images "
                 + after.usable());
         assertTrue(after.usable().recall() >= MEASURED_RECALL - MARGIN, () -> "usable recall " + after.usable());

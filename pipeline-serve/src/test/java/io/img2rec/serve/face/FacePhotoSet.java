@@ -56,12 +56,15 @@ public final class FacePhotoSet {
             images.put(row.file(), image);
             out.add(new Labelled(row.file(), Origin.PHOTO, image, row.frontal(), row.profile(), row.people()));
         }
-        for (Row row : rows.values()) {
-            // each photo also enlarged ×2 (more windows at face scale: the case of a user's larger photo)
-            RgbImage image = images.get(row.file());
-            out.add(new Labelled(row.file() + " ×2", Origin.PHOTO_ENLARGED, CalibrationPhotos.resample(image,
-                    image.width() * 2, image.height() * 2), scaled(row.frontal(), 2), scaled(row.profile(), 2),
-                    row.people()));
+        for (int f : new int[] {2, 3}) {
+            // each photo also enlarged ×2 and ×3 (1,000–1,500 px, as users' photos are: more windows at face scale,
+            // where the bare cascade finds most of its false faces)
+            for (Row row : rows.values()) {
+                RgbImage image = images.get(row.file());
+                out.add(new Labelled(row.file() + " ×" + f, Origin.PHOTO_ENLARGED, CalibrationPhotos.resample(image,
+                        image.width() * f, image.height() * f), scaled(row.frontal(), f), scaled(row.profile(), f),
+                        row.people()));
+            }
         }
         out.add(new Labelled("tartan (generated)", Origin.GENERATED_TEXTURE, tartan(480, 360, 11), List.of(),
                 List.of(), false));

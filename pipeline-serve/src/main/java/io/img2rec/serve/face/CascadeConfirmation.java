@@ -1,0 +1,72 @@
+package io.img2rec.serve.face;
+
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Rect;
+import org.bytedeco.opencv.opencv_core.RectVector;
+import org.bytedeco.opencv.opencv_core.Size;
+import org.bytedeco.opencv.opencv_objdetect.CascadeClassifier;
+
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
+import static org.bytedeco.opencv.global.opencv_imgproc.resize;
+
+/**
+ * The second look at a face candidate: a second, separately trained frontal-face cascade
+ * ({@value #CASCADE}, shipped in the opencv jar beside the default one) must find the same face. The candidate and a
+ * margin of a quarter of its width around it are scaled so that the candidate is {@value #CANDIDATE_WIDTH} px wide and
+ * searched for faces 110–220 px wide; the support is the largest neighbour count among them. Fur, fabric, gravel and
+ * galaxy fields fool each cascade in its own places, so a texture "face" rarely has support from both; a real face
+ * has it at any size, with or without glasses.
+ *
+ * <p>Not thread-safe: its owner ({@link HaarFaceDetector}) serialises calls.
+ */
+final class CascadeConfirmation implements AutoCloseable {
+    static final String CASCADE = "haarcascade_frontalface_alt2.xml";
+    /** Width the candidate is scaled to before the second search, px. */
+    static final int CANDIDATE_WIDTH = 160;
+    /**
+     * Support needed to keep a candidate. On the labelled set (docs/SERVING.md, Faces) every real face had 26 or more
+     * and every texture "face" 19 or less: the threshold sits between them.
+     */
+    static final int MIN_SUPPORT = 22;
+
+    private final CascadeClassifier cascade;
+
+    CascadeConfirmation() {
+        this.cascade = HaarFaceDetector.loadCascade(CASCADE);
+    }
+
+    /** The second cascade's support for the candidate (x, y, width, height in {@code grey}, equalised): 0 = none. */
+    int support(Mat grey, int x, int y, int width, int height) {
+        int margin = width / 4;
+        int left = Math.max(0, x - margin);
+        int top = Math.max(0, y - margin);
+        int right = Math.min(grey.cols(), x + width + margin);
+        int bottom = Math.min(grey.rows(), y + height + margin);
+        double f = (double) CANDIDATE_WIDTH / width;
+        int w = Math.max(1, (int) Math.round((right - left) * f));
+        int h = Math.max(1, (int) Math.round((bottom - top) * f));
+        int best = 0;
+        try (Rect area = new Rect(left, top, right - left, bottom - top);
+             Mat roi = new Mat(grey, area);
+             Mat scaled = new Mat();
+             Size to = new Size(w, h);
+             RectVector found = new RectVector();
+             IntPointer neighbours = new IntPointer();
+             Size min = new Size(110, 110);
+             Size max = new Size(220, 220)) {
+            resize(roi, scaled, to, 0, 0, f < 1 ? INTER_AREA : INTER_LINEAR);
+            cascade.detectMultiScale2(scaled, found, neighbours, 1.05, 1, 0, min, max);
+            for (long i = 0; i < found.size(); i++) {
+                best = Math.max(best, neighbours.get(i));
+            }
+        }
+        return best;
+    }
+
+    @Override
+    public void close() {
+        cascade.close();
+    }
+}
