@@ -26,10 +26,10 @@ final class CascadeConfirmation implements AutoCloseable {
     /** Width the candidate is scaled to before the second search, px. */
     static final int CANDIDATE_WIDTH = 160;
     /**
-     * Support needed to keep a candidate. On the labelled set (docs/SERVING.md, Faces) every real face had 26 or more
-     * and every texture "face" 19 or less: the threshold sits between them.
+     * Support needed to keep a candidate. On the labelled set (docs/SERVING.md, Faces) every real face had 29 or more
+     * and every texture "face" 20 or less: the threshold sits midway.
      */
-    static final int MIN_SUPPORT = 22;
+    static final int MIN_SUPPORT = 24;
 
     private final CascadeClassifier cascade;
 
