@@ -27,7 +27,7 @@ public final class FacePhotoSet {
     public static final String RESOURCE_DIR = "/io/img2rec/serve/face/photos/";
 
     /** Where a labelled image comes from; figures are reported per origin and for all. */
-    public enum Origin { PHOTO, PHOTO_ENLARGED, GENERATED_TEXTURE, GENERATED_SCENE }
+    public enum Origin { PHOTO, PHOTO_ENLARGED, PHOTO_TILTED, GENERATED_TEXTURE, GENERATED_SCENE }
 
     /**
      * One labelled image.
@@ -64,6 +64,17 @@ public final class FacePhotoSet {
                 out.add(new Labelled(row.file() + " ×" + f, Origin.PHOTO_ENLARGED, CalibrationPhotos.resample(image,
                         image.width() * f, image.height() * f), scaled(row.frontal(), f), scaled(row.profile(), f),
                         row.people()));
+            }
+        }
+        for (Row row : rows.values()) {
+            // the face photos turned about the face's centre: the box of a tilted face is taken to be the upright
+            // box of the same centre and size (what dlib-style boxes of a tilted face are, roughly)
+            for (FaceBox face : row.frontal()) {
+                for (int degrees : new int[] {-20, -15, -10, 10, 15, 20}) {
+                    out.add(new Labelled(row.file() + " turned " + degrees + "°", Origin.PHOTO_TILTED,
+                            rotate(images.get(row.file()), degrees, (face.left() + face.right()) / 2.0,
+                                    (face.top() + face.bottom()) / 2.0), List.of(face), List.of(), true));
+                }
             }
         }
         out.add(new Labelled("tartan (generated)", Origin.GENERATED_TEXTURE, tartan(480, 360, 11), List.of(),
@@ -245,6 +256,31 @@ public final class FacePhotoSet {
                 }
             }
         }
+    }
+
+    /** The image turned by {@code degrees} about (cx, cy), bilinear, mid-grey outside. */
+    static RgbImage rotate(RgbImage src, double degrees, double cx, double cy) {
+        double a = Math.toRadians(degrees);
+        double c = Math.cos(a);
+        double s = Math.sin(a);
+        float[] out = new float[src.pixels().length];
+        for (int y = 0; y < src.height(); y++) {
+            for (int x = 0; x < src.width(); x++) {
+                double sx = c * (x - cx) + s * (y - cy) + cx;
+                double sy = -s * (x - cx) + c * (y - cy) + cy;
+                int ix = (int) Math.floor(sx);
+                int iy = (int) Math.floor(sy);
+                double fx = sx - ix;
+                double fy = sy - iy;
+                boolean inside = ix >= 0 && iy >= 0 && ix + 1 < src.width() && iy + 1 < src.height();
+                for (int ch = 0; ch < 3; ch++) {
+                    out[(y * src.width() + x) * 3 + ch] = inside ? (float) ((1 - fx) * (1 - fy) * src.value(ix, iy, ch)
+                            + fx * (1 - fy) * src.value(ix + 1, iy, ch) + (1 - fx) * fy * src.value(ix, iy + 1, ch)
+                            + fx * fy * src.value(ix + 1, iy + 1, ch)) : 128f;
+                }
+            }
+        }
+        return bytes(src.width(), src.height(), out);
     }
 
     /** A woven check: two crossing sets of coloured bands with a thread-level weave and noise. */
