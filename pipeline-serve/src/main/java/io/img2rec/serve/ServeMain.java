@@ -302,7 +302,7 @@ public final class ServeMain {
         private static String summary(ImageResult image) {
             return switch (image.status()) {
                 case ERROR -> "ERROR " + image.error();
-                case NO_FACE -> "no usable face (" + image.skippedFaces().size() + " too small)";
+                case NO_FACE -> image.recommendation().message(); // "no face found" or "no usable face (N found, …)"
                 case ANALYSED -> image.recommendation().message() + " — " + (image.wholeImage() ? "whole image"
                         : image.faces().size() + " face(s)") + ", scores " + rounded(image.labelScores());
             };

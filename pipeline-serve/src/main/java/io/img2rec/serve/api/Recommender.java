@@ -358,7 +358,8 @@ public final class Recommender implements AutoCloseable {
     private ImageResult finish(Prepared p, List<CropScores> scores) {
         if (p.crops().isEmpty()) {
             return new ImageResult(p.name(), p.sha256(), ImageStatus.NO_FACE, null, p.width(), p.height(), false,
-                    List.of(), p.skipped(), Map.of(), List.of(), null, io.img2rec.serve.rules.Recommendation.nothing());
+                    List.of(), p.skipped(), Map.of(), List.of(), null,
+                    io.img2rec.serve.rules.Recommendation.noUsableFace(p.skipped().size()));
         }
         List<FaceResult> faces = new ArrayList<>();
         List<Map<String, Double>> averaged = new ArrayList<>();

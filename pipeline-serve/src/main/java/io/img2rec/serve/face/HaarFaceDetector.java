@@ -2,6 +2,7 @@ package io.img2rec.serve.face;
 
 import io.img2rec.core.image.RgbImage;
 import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Rect;
@@ -29,9 +30,15 @@ import static org.bytedeco.opencv.global.opencv_imgproc.equalizeHist;
  * {@code opencv} platform jar ({@code org/bytedeco/opencv/<platform>/share/opencv4/haarcascades/}). Works offline.
  * The image is converted to grey and histogram-equalised before detection.
  *
+ * <p>Second check (on by default, {@link Settings#confirm()}): the default cascade finds "faces" in fur, fabric,
+ * gravel and the like, mostly in large photos; each of its candidates is kept only when a second, separately trained
+ * frontal-face cascade finds the same face ({@link CascadeConfirmation}). The boxes themselves are the default
+ * cascade's, unchanged, so {@link BoxCalibration#DLIB_HOG} still applies. Measured on labelled public-domain photos
+ * (docs/SERVING.md, Faces; {@code FaceDetectionMeasurementTest}).
+ *
  * <p>Thread safety: OpenCV does not promise that one {@code CascadeClassifier} may run {@code detectMultiScale} from
- * several threads at once, so calls are serialised on this instance (detection is a few ms per photo, far below the
- * networks' cost).
+ * several threads at once, so calls are serialised on this instance (detection is tens of ms per photo, the second check
+ * a few ms per candidate, far below the networks' cost).
  */
 public final class HaarFaceDetector implements FaceDetector {
     /** The cascade the default constructor loads. */
@@ -43,9 +50,11 @@ public final class HaarFaceDetector implements FaceDetector {
      * @param scaleFactor  image pyramid step (&gt; 1)
      * @param minNeighbors overlapping detections needed to keep a face (higher = fewer false faces)
      * @param minFaceSide  smallest face side searched, pixels
+     * @param confirm      keep only candidates that a second face cascade confirms (see {@link HaarFaceDetector});
+     *                     false = the bare cascade, as before 2026-12-03
      */
-    public record Settings(double scaleFactor, int minNeighbors, int minFaceSide) {
-        public static final Settings DEFAULTS = new Settings(1.1, 5, 30);
+    public record Settings(double scaleFactor, int minNeighbors, int minFaceSide, boolean confirm) {
+        public static final Settings DEFAULTS = new Settings(1.1, 5, 30, true);
 
         public Settings {
             if (!(scaleFactor > 1.0) || minNeighbors < 0 || minFaceSide < 1) {
@@ -58,6 +67,7 @@ public final class HaarFaceDetector implements FaceDetector {
     private final CascadeClassifier cascade;
     private final Settings settings;
     private final String cascadeName;
+    private final CascadeConfirmation confirmation;
 
     public HaarFaceDetector() {
         this(DEFAULT_CASCADE, Settings.DEFAULTS);
@@ -67,6 +77,21 @@ public final class HaarFaceDetector implements FaceDetector {
     public HaarFaceDetector(String cascadeFile, Settings settings) {
         this.settings = settings;
         this.cascadeName = cascadeFile;
+        this.cascade = loadCascade(cascadeFile);
+        if (!settings.confirm()) {
+            this.confirmation = null;
+        } else {
+            try {
+                this.confirmation = new CascadeConfirmation();
+            } catch (RuntimeException e) {
+                cascade.close();
+                throw e;
+            }
+        }
+    }
+
+    /** Loads one of the cascades shipped in the opencv jar ({@code share/opencv4/haarcascades/}) by file name. */
+    static CascadeClassifier loadCascade(String cascadeFile) {
         String resource = "/org/bytedeco/opencv/" + Loader.getPlatform() + "/share/opencv4/haarcascades/" + cascadeFile;
         Path temp = null;
         try (InputStream in = HaarFaceDetector.class.getResourceAsStream(resource)) {
@@ -81,7 +106,7 @@ public final class HaarFaceDetector implements FaceDetector {
                 loaded.close();
                 throw new IllegalStateException("OpenCV could not load cascade " + resource);
             }
-            this.cascade = loaded;
+            return loaded;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot extract cascade " + resource + ": " + e.getMessage(), e);
         } finally {
@@ -102,27 +127,53 @@ public final class HaarFaceDetector implements FaceDetector {
     @Override
     public synchronized List<FaceBox> detect(RgbImage image) {
         List<FaceBox> faces = new ArrayList<>();
+        for (Candidate c : candidates(image)) {
+            if (confirmation == null || c.support() >= CascadeConfirmation.MIN_SUPPORT) {
+                faces.add(c.box());
+            }
+        }
+        return List.copyOf(faces);
+    }
+
+    /**
+     * A face cascade's detection, its neighbour count, and the second cascade's support for it (0 without the
+     * second check).
+     */
+    record Candidate(FaceBox box, int neighbours, int support) {
+    }
+
+    /** Every detection of the face cascade, top to bottom, then left to right, before the second check. */
+    synchronized List<Candidate> candidates(RgbImage image) {
+        List<Candidate> out = new ArrayList<>();
         try (BytePointer data = new BytePointer(image.pixels());
              Mat rgb = new Mat(image.height(), image.width(), CV_8UC3, data);
              Mat grey = new Mat();
              RectVector found = new RectVector();
+             IntPointer neighbours = new IntPointer();
              Size min = new Size(settings.minFaceSide(), settings.minFaceSide());
              Size max = new Size()) {
             cvtColor(rgb, grey, COLOR_RGB2GRAY);
             equalizeHist(grey, grey);
-            cascade.detectMultiScale(grey, found, settings.scaleFactor(), settings.minNeighbors(), 0, min, max);
+            cascade.detectMultiScale2(grey, found, neighbours, settings.scaleFactor(), settings.minNeighbors(), 0,
+                    min, max);
             for (long i = 0; i < found.size(); i++) {
                 try (Rect r = found.get(i)) {
-                    faces.add(FaceBox.ofRect(r.x(), r.y(), r.width(), r.height()));
+                    int support = confirmation == null ? 0
+                            : confirmation.support(grey, r.x(), r.y(), r.width(), r.height());
+                    out.add(new Candidate(FaceBox.ofRect(r.x(), r.y(), r.width(), r.height()), neighbours.get(i),
+                            support));
                 }
             }
         }
-        faces.sort(Comparator.comparingInt(FaceBox::top).thenComparingInt(FaceBox::left));
-        return List.copyOf(faces);
+        out.sort(Comparator.comparingInt((Candidate c) -> c.box().top()).thenComparingInt(c -> c.box().left()));
+        return out;
     }
 
     @Override
     public synchronized void close() {
         cascade.close();
+        if (confirmation != null) {
+            confirmation.close();
+        }
     }
 }
