@@ -79,6 +79,7 @@ class BatchRecommendSparkTest {
         SparkFixtures.sampleProfile(root.resolve("hat-fan"), "hat", 3);
         SparkFixtures.sampleProfile(root.resolve("eyewear-fan"), "eyewear", 2);
         SparkFixtures.noiseProfile(root.resolve("noise"), 3, 5);
+        SparkFixtures.peopleProfile(root.resolve("people"));
         List<BadInputCorpus.Item> corpus = BadInputCorpus.write(root.resolve("corpus"));
         // batches of 4 crops: consecutive images share a batch, as in recommendProfile
         RecommenderSpec spec = RecommenderSpec.of(List.of(models.toString()))
@@ -93,7 +94,8 @@ class BatchRecommendSparkTest {
                 "the models are loaded once for the JVM, not once per partition or task (3 partitions, 2 cores)");
         Map<String, Row> profiles = byKey(spark.read().parquet(outcome.profilesTable()), "profile");
         Map<String, Row> images = byKey(spark.read().parquet(outcome.imagesTable()), "profile", "name");
-        assertEquals(List.of("beard-fan", "corpus", "eyewear-fan", "hat-fan", "noise"), List.copyOf(profiles.keySet()));
+        assertEquals(List.of("beard-fan", "corpus", "eyewear-fan", "hat-fan", "noise", "people"),
+                List.copyOf(profiles.keySet()));
 
         int faces = 0;
         int found = 0;

@@ -73,6 +73,20 @@ final class SparkFixtures {
         }
     }
 
+    /**
+     * A profile of the two public-domain portraits of pipeline-serve's labelled face set (Eileen Collins, Grace
+     * Hopper; sources and licences in that folder's SOURCES.md): real faces, which the face check confirms (the
+     * generated sample portraits are painted and are not confirmed as faces).
+     */
+    static void peopleProfile(Path profile) throws IOException {
+        Path photos = Path.of(System.getProperty("img2rec.root", ".."))
+                .resolve("pipeline-serve/src/test/resources/io/img2rec/serve/face/photos");
+        Files.createDirectories(profile);
+        for (String name : List.of("astronaut.jpg", "grace_hopper.jpg")) {
+            Files.copy(photos.resolve(name), profile.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
     /** A profile of {@code count} noise PNGs (distinct bytes). */
     static void noiseProfile(Path profile, int count, long seed) throws IOException {
         Files.createDirectories(profile);
