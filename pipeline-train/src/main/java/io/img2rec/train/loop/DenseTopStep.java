@@ -1,0 +1,239 @@
+package io.img2rec.train.loop;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.BackpropType;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.GradientNormalization;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.conf.dropout.Dropout;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.params.DefaultParamInitializer;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
+import org.nd4j.linalg.api.ops.random.impl.DropOutInverted;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One training iteration of a dense top — {@code input → [flatten] → dense → [dropout] → output} — done with the
+ * dozen ND4J calls the arithmetic needs, on the graph's own parameter, gradient and updater-state arrays, instead
+ * of through {@link ComputationGraph#fit}. Phase 1 trains such a top on cached features; there DL4J's per-iteration
+ * machinery (workspaces, the solver, listeners, the dense layer's forward pass run a second time in backprop and an
+ * input gradient nobody uses) costs many times the arithmetic (docs/performance.md, "Phase 1").
+ *
+ * <p>It performs DL4J's operations in DL4J's order with DL4J's own pieces: the input pre-processor, the layers'
+ * activation functions, the output layer's loss ({@code computeScore} / {@code computeGradient}), the dropout mask
+ * from {@code DropOutInverted} on {@code Nd4j.getRandom()} (the same draws, in the same order, as
+ * {@code Dropout.applyDropout}), the same GEMM calls into the same gradient views, and the graph's
+ * {@code ComputationGraphUpdater} (minibatch division, Adam/…, the updater state a checkpoint saves), then
+ * {@code params -= update} and the iteration count, as {@code StochasticGradientDescent} does. So a graph trained
+ * here is the graph {@code fit} would have produced, and it saves, loads and resumes as one (proved in
+ * {@code DenseTopStepTest}).
+ *
+ * <p>Only plain tops qualify ({@link #of} says why not otherwise): no regularisation, weight noise, constraints,
+ * gradient normalisation, layer norm, dropout schedules or dropout on the layers themselves; float parameters;
+ * standard backprop. Anything else trains through {@code fit}.
+ */
+public final class DenseTopStep {
+    private final ComputationGraph graph;
+    private final InputPreProcessor preProcessor;
+    private final Layer dense;
+    private final double keepProbability; // NaN: no dropout layer
+    private final Layer output;
+    private final IActivation denseActivation;
+    private final IActivation outputActivation;
+    private final ILossFunction loss;
+    private final LayerWorkspaceMgr workspaces = LayerWorkspaceMgr.noWorkspaces();
+
+    private DenseTopStep(ComputationGraph graph, InputPreProcessor preProcessor, Layer dense, double keepProbability,
+                         Layer output) {
+        this.graph = graph;
+        this.preProcessor = preProcessor;
+        this.dense = dense;
+        this.keepProbability = keepProbability;
+        this.output = output;
+        this.denseActivation = ((DenseLayer) dense.conf().getLayer()).getActivationFn();
+        OutputLayer outputConf = (OutputLayer) output.conf().getLayer();
+        this.outputActivation = outputConf.getActivationFn();
+        this.loss = outputConf.getLossFn();
+    }
+
+    /**
+     * @return the step for {@code graph}, or empty when its shape or settings are not the plain dense top this
+     * class reproduces exactly (then train it with {@code fit})
+     */
+    public static Optional<DenseTopStep> of(ComputationGraph graph) {
+        ComputationGraphConfiguration conf = graph.getConfiguration();
+        if (conf.getNetworkInputs().size() != 1 || conf.getNetworkOutputs().size() != 1
+                || conf.getBackpropType() != BackpropType.Standard || graph.getNumLayers() < 2
+                || graph.getNumLayers() > 3 || graph.params().dataType() != DataType.FLOAT) {
+            return Optional.empty();
+        }
+        List<String> order = List.of(conf.getTopologicalOrderStr().toArray(new String[0]));
+        // input, dense, [dropout], output: a chain
+        String previous = conf.getNetworkInputs().get(0);
+        Layer dense = null;
+        Layer output = null;
+        double keep = Double.NaN;
+        InputPreProcessor pre = null;
+        for (String name : order) {
+            if (name.equals(conf.getNetworkInputs().get(0))) {
+                continue;
+            }
+            GraphVertex vertex = conf.getVertices().get(name);
+            List<String> inputs = conf.getVertexInputs().get(name);
+            if (!(vertex instanceof LayerVertex layerVertex) || inputs == null || inputs.size() != 1
+                    || !inputs.get(0).equals(previous)) {
+                return Optional.empty();
+            }
+            org.deeplearning4j.nn.conf.layers.Layer layerConf = layerVertex.getLayerConf().getLayer();
+            if (layerConf.getIDropout() != null && !(layerConf instanceof DropoutLayer)) {
+                return Optional.empty();
+            }
+            if (dense == null) {
+                if (!(layerConf instanceof DenseLayer d) || !plain(d) || d.hasLayerNorm() || !d.hasBias()) {
+                    return Optional.empty();
+                }
+                pre = layerVertex.getPreProcessor();
+                dense = graph.getLayer(name);
+            } else if (layerConf instanceof DropoutLayer dropout && output == null && Double.isNaN(keep)) {
+                if (layerVertex.getPreProcessor() != null || !(dropout.getIDropout() instanceof Dropout d)
+                        || d.getPSchedule() != null || !(d.getP() > 0 && d.getP() <= 1)) {
+                    return Optional.empty();
+                }
+                keep = d.getP();
+            } else if (layerConf instanceof OutputLayer o && output == null && plain(o) && o.hasBias()
+                    && layerVertex.getPreProcessor() == null && conf.getNetworkOutputs().get(0).equals(name)) {
+                output = graph.getLayer(name);
+            } else {
+                return Optional.empty();
+            }
+            previous = name;
+        }
+        if (dense == null || output == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new DenseTopStep(graph, pre, dense, keep, output));
+    }
+
+    private static boolean plain(BaseLayer layer) {
+        return (layer.getRegularization() == null || layer.getRegularization().isEmpty())
+                && (layer.getRegularizationBias() == null || layer.getRegularizationBias().isEmpty())
+                && layer.getWeightNoise() == null && (layer.getConstraints() == null || layer.getConstraints().isEmpty())
+                && (layer.getGradientNormalization() == null
+                || layer.getGradientNormalization() == GradientNormalization.None);
+    }
+
+    /** The graph this step trains (its parameters and updater state change in place). */
+    public ComputationGraph graph() {
+        return graph;
+    }
+
+    /**
+     * One iteration on a batch, as {@code graph.fit(new MultiDataSet(input, labels))} does it.
+     *
+     * @return the score {@code graph.score()} would report: the batch's mean loss
+     */
+    public double fit(INDArray input, INDArray labels) {
+        if (graph.getFlattenedGradients() == null) {
+            graph.initGradientsView(); // as ComputationGraph.fit does on its first call
+        }
+        long n = input.size(0);
+        INDArray x = preProcessor == null ? input : preProcessor.preProcess(input, (int) n, workspaces);
+        x = x.castTo(DataType.FLOAT);
+        INDArray w1 = dense.getParam(DefaultParamInitializer.WEIGHT_KEY);
+        INDArray b1 = dense.getParam(DefaultParamInitializer.BIAS_KEY);
+        INDArray w2 = output.getParam(DefaultParamInitializer.WEIGHT_KEY);
+        INDArray b2 = output.getParam(DefaultParamInitializer.BIAS_KEY);
+
+        // forward: dense (pre-activation kept for the backward pass, as DL4J recomputes it)
+        INDArray z1 = preOutput(x, w1, b1);
+        INDArray a1 = denseActivation.getActivation(z1.dup(), true);
+        INDArray mask = null;
+        INDArray h = a1;
+        if (!Double.isNaN(keepProbability)) { // Dropout.applyDropout
+            h = Nd4j.createUninitialized(a1.dataType(), a1.shape(), a1.ordering());
+            mask = Nd4j.createUninitialized(h.dataType(), h.shape(), h.ordering()).assign(1.0);
+            Nd4j.getExecutioner().exec(new DropOutInverted(mask, mask, keepProbability));
+            Nd4j.getExecutioner().exec(new MulOp(a1, mask, h));
+        }
+        INDArray z2 = preOutput(h, w2, b2);
+        INDArray y = labels.castTo(z2.dataType());
+        double score = loss.computeScore(y, z2, outputActivation, null, false) / n;
+
+        // backward: output layer
+        INDArray delta2 = loss.computeGradient(y, z2.dup(), outputActivation, null);
+        INDArray gw2 = gradientView(output, DefaultParamInitializer.WEIGHT_KEY);
+        INDArray gb2 = gradientView(output, DefaultParamInitializer.BIAS_KEY);
+        Nd4j.gemm(h, delta2, gw2, true, false, 1.0, 0.0);
+        delta2.sum(gb2, 0);
+        INDArray epsilon = Nd4j.createUninitialized(delta2.dataType(), new long[] {w2.size(0), delta2.size(0)}, 'f');
+        epsilon = w2.mmuli(delta2.transpose(), epsilon).transpose();
+        if (mask != null) { // Dropout.backprop
+            INDArray through = Nd4j.createUninitialized(epsilon.dataType(), epsilon.shape(), epsilon.ordering());
+            Nd4j.getExecutioner().exec(new MulOp(epsilon, mask, through));
+            epsilon = through;
+        }
+        // dense layer; its input gradient is not needed (the input is a network input)
+        INDArray delta1 = denseActivation.backprop(z1, epsilon).getFirst();
+        INDArray gw1 = gradientView(dense, DefaultParamInitializer.WEIGHT_KEY);
+        INDArray gb1 = gradientView(dense, DefaultParamInitializer.BIAS_KEY);
+        Nd4j.gemm(x, delta1, gw1, true, false, 1.0, 0.0);
+        delta1.sum(gb1, 0);
+
+        // update: the graph's updater on its flattened gradient, then params -= update (StochasticGradientDescent)
+        Gradient gradient = new DefaultGradient(graph.getFlattenedGradients());
+        gradient.setGradientFor(dense.conf().getLayer().getLayerName() + "_" + DefaultParamInitializer.WEIGHT_KEY, gw1);
+        gradient.setGradientFor(dense.conf().getLayer().getLayerName() + "_" + DefaultParamInitializer.BIAS_KEY, gb1);
+        gradient.setGradientFor(output.conf().getLayer().getLayerName() + "_" + DefaultParamInitializer.WEIGHT_KEY, gw2);
+        gradient.setGradientFor(output.conf().getLayer().getLayerName() + "_" + DefaultParamInitializer.BIAS_KEY, gb2);
+        ComputationGraphConfiguration conf = graph.getConfiguration();
+        int iteration = conf.getIterationCount();
+        graph.getUpdater(true).update(gradient, iteration, conf.getEpochCount(), (int) n, workspaces);
+        graph.params().subi(gradient.gradient());
+        conf.setIterationCount(iteration + 1);
+        for (Layer layer : graph.getLayers()) { // ComputationGraph.synchronizeIterEpochCounts
+            layer.setIterationCount(iteration + 1);
+        }
+        return score;
+    }
+
+    /** The graph's output in inference mode, as {@code graph.output(false, input)[0]} computes it. */
+    public INDArray output(INDArray input) {
+        long n = input.size(0);
+        INDArray x = preProcessor == null ? input : preProcessor.preProcess(input, (int) n, workspaces);
+        x = x.castTo(DataType.FLOAT);
+        INDArray h = denseActivation.getActivation(preOutput(x, dense.getParam(DefaultParamInitializer.WEIGHT_KEY),
+                dense.getParam(DefaultParamInitializer.BIAS_KEY)), false);
+        return outputActivation.getActivation(preOutput(h, output.getParam(DefaultParamInitializer.WEIGHT_KEY),
+                output.getParam(DefaultParamInitializer.BIAS_KEY)), false);
+    }
+
+    /** {@code BaseLayer.preOutput}: {@code x·W + b} into a new c-order array. */
+    private static INDArray preOutput(INDArray x, INDArray w, INDArray b) {
+        INDArray z = Nd4j.createUninitialized(w.dataType(), x.size(0), w.size(1));
+        x.mmuli(w, z);
+        z.addiRowVector(b);
+        return z;
+    }
+
+    /** The layer's view of {@code key} in the graph's flattened gradient (where DL4J's backprop writes it). */
+    private static INDArray gradientView(Layer layer, String key) {
+        return layer.conf().getLayer().initializer().getGradientsFromFlattened(layer.conf(),
+                layer.getGradientsViewArray()).get(key);
+    }
+}
