@@ -49,7 +49,7 @@ import java.util.Optional;
  *
  * <p>Only plain tops qualify ({@link #of} says why not otherwise): no regularisation, weight noise, constraints,
  * gradient normalisation, layer norm, dropout schedules or dropout on the layers themselves; float parameters;
- * standard backprop. Anything else trains through {@code fit}.
+ * standard backprop; no training listeners. Anything else trains through {@code fit}.
  */
 public final class DenseTopStep {
     private final ComputationGraph graph;
@@ -85,7 +85,8 @@ public final class DenseTopStep {
         ComputationGraphConfiguration conf = graph.getConfiguration();
         if (conf.getNetworkInputs().size() != 1 || conf.getNetworkOutputs().size() != 1
                 || conf.getBackpropType() != BackpropType.Standard || graph.getNumLayers() < 2
-                || graph.getNumLayers() > 3 || graph.params().dataType() != DataType.FLOAT) {
+                || graph.getNumLayers() > 3 || graph.params().dataType() != DataType.FLOAT
+                || (graph.getListeners() != null && !graph.getListeners().isEmpty())) { // fit would call them
             return Optional.empty();
         }
         List<String> order = List.of(conf.getTopologicalOrderStr().toArray(new String[0]));
@@ -201,15 +202,18 @@ public final class DenseTopStep {
         Nd4j.gemm(x, delta1, gw1, true, false, 1.0, 0.0);
         delta1.sum(gb1, 0);
 
-        // update: the graph's updater on its flattened gradient, then params -= update (StochasticGradientDescent)
-        Gradient gradient = new DefaultGradient(graph.getFlattenedGradients());
-        gradient.setGradientFor(dense.conf().getLayer().getLayerName() + "_" + DefaultParamInitializer.WEIGHT_KEY, gw1);
-        gradient.setGradientFor(dense.conf().getLayer().getLayerName() + "_" + DefaultParamInitializer.BIAS_KEY, gb1);
-        gradient.setGradientFor(output.conf().getLayer().getLayerName() + "_" + DefaultParamInitializer.WEIGHT_KEY, gw2);
-        gradient.setGradientFor(output.conf().getLayer().getLayerName() + "_" + DefaultParamInitializer.BIAS_KEY, gb2);
+        // update: Adam in place, or the graph's updater on its flattened gradient and params -= update
+        // (StochasticGradientDescent)
         ComputationGraphConfiguration conf = graph.getConfiguration();
         int iteration = conf.getIterationCount();
         if (!adamInPlace(iteration, (int) n)) {
+            Gradient gradient = new DefaultGradient(graph.getFlattenedGradients());
+            String denseName = dense.conf().getLayer().getLayerName() + "_";
+            String outputName = output.conf().getLayer().getLayerName() + "_";
+            gradient.setGradientFor(denseName + DefaultParamInitializer.WEIGHT_KEY, gw1);
+            gradient.setGradientFor(denseName + DefaultParamInitializer.BIAS_KEY, gb1);
+            gradient.setGradientFor(outputName + DefaultParamInitializer.WEIGHT_KEY, gw2);
+            gradient.setGradientFor(outputName + DefaultParamInitializer.BIAS_KEY, gb2);
             graph.getUpdater(true).update(gradient, iteration, conf.getEpochCount(), (int) n, workspaces);
             graph.params().subi(gradient.gradient());
         }
