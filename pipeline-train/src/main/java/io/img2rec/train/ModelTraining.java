@@ -18,6 +18,7 @@ import io.img2rec.core.run.CheckpointSlot;
 import io.img2rec.train.checkpoint.ResumePlan;
 import io.img2rec.train.checkpoint.SidecarFactory;
 import io.img2rec.train.loop.ClassWeighting;
+import io.img2rec.train.loop.DenseTopStep;
 import io.img2rec.train.loop.EpochResult;
 import io.img2rec.train.loop.HeadTrainer;
 import io.img2rec.train.loop.Optimizers;
@@ -45,8 +46,13 @@ import java.util.stream.IntStream;
 final class ModelTraining {
     private static final Logger LOG = LoggerFactory.getLogger(ModelTraining.class);
 
-    /** A best model kept in memory until the next checkpoint writes it. */
-    private record Pending(ComputationGraph model, CheckpointSidecar sidecar) {
+    /**
+     * A best model kept in memory until the next checkpoint writes it, with the epoch it came from and the cache it
+     * is scored on. The overall best's scores and thresholds are computed from this copy when it is written, so a
+     * best that a better epoch replaces before the next write is never scored (scoring every image was most of the
+     * time between phase-1 epochs; docs/performance.md, "Phase 1").
+     */
+    private record Pending(ComputationGraph model, EpochResult result, FrozenTrunkCache cache) {
     }
 
     /** The best epoch so far over both phases: its scores for every image and its tuned thresholds. */
@@ -101,6 +107,9 @@ final class ModelTraining {
             top = ResumePlan.start(state, false, false) == ResumePlan.Start.LAST_CHECKPOINT
                     ? store.load(names.name(CheckpointSlot.LAST), true)
                     : Optimizers.apply(caches.topTemplate().clone(), config.train().top().optimizer());
+            LOG.info("{}: phase 1 trains the top {}", names.key(), DenseTopStep.of(top).isPresent()
+                    ? "with the direct dense-top step (fit's arithmetic, bit for bit, without its per-call cost)"
+                    : "through ComputationGraph.fit (not a plain dense top)");
             var data = new TrainingData(caches.features(), truth, images.train(), images.validation(), 0);
             long start = System.nanoTime();
             context.hooks().listener().stageStarted(Phase.TOP.stage(), names.key());
@@ -200,15 +209,7 @@ final class ModelTraining {
                 result.validationAccuracy(), result.seconds(), result.imagesPerSecond(),
                 overallBest ? "  [best]" : ""));
         for (CheckpointSlot slot : policy.remember(phase, phaseBest, overallBest)) {
-            if (slot == CheckpointSlot.BEST_HEAD) {
-                double[][] scores = scoreAll(head, cache);
-                Map<String, Double> thresholds = ThresholdTuning.maxF1(spec.labels(), truth, scores,
-                        images.validation());
-                best = new Best(scores, thresholds, phase, result.epoch());
-                pending.put(slot, new Pending(head.clone(), sidecars.forEpoch(slot, result, thresholds, null)));
-            } else {
-                pending.put(slot, new Pending(head.clone(), sidecars.forEpoch(slot, result, Map.of(), null)));
-            }
+            pending.put(slot, new Pending(head.clone(), result, cache));
         }
         List<CheckpointSlot> due = policy.due(state.phaseFinished());
         for (CheckpointSlot slot : due) {
@@ -217,7 +218,14 @@ final class ModelTraining {
                         sidecars.forEpoch(slot, result, Map.of(), state));
             } else {
                 Pending written = pending.remove(slot);
-                store.write(names.name(slot), written.model(), slot.withUpdater(), written.sidecar());
+                Map<String, Double> thresholds = Map.of();
+                if (slot == CheckpointSlot.BEST_HEAD) {
+                    double[][] scores = scoreAll(written.model(), written.cache());
+                    thresholds = ThresholdTuning.maxF1(spec.labels(), truth, scores, images.validation());
+                    best = new Best(scores, thresholds, written.result().phase(), written.result().epoch());
+                }
+                store.write(names.name(slot), written.model(), slot.withUpdater(),
+                        sidecars.forEpoch(slot, written.result(), thresholds, null));
             }
         }
         if (!due.isEmpty()) {
