@@ -3,14 +3,13 @@ package io.img2rec.serve.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.img2rec.serve.rules.ImageResult;
-import io.img2rec.serve.rules.ImageStatus;
-import io.img2rec.serve.rules.Recommendation;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -153,14 +152,11 @@ public final class PostgresProfileStore implements ProfileStore {
     @Override
     public Update add(String profile, ImageResult image) throws ProfileStoreException {
         ProfileStore.checkProfileId(profile);
-        if (image.status() == ImageStatus.ERROR || image.sha256() == null) {
-            throw new IllegalArgumentException("only decoded images can be stored; " + image.name() + " is "
-                    + image.status() + (image.error() == null ? "" : ": " + image.error()));
-        }
+        ProfileWrites.requireStorable(image);
         for (int attempt = 1; ; attempt++) {
             try (Connection c = pool.getConnection()) {
                 try {
-                    return addOnce(c, profile, image);
+                    return ProfileWrites.add(c, DIALECT, profile, image);
                 } catch (SQLException | RuntimeException e) {
                     rollbackQuietly(c);
                     throw e;
@@ -179,63 +175,38 @@ public final class PostgresProfileStore implements ProfileStore {
         return "40001".equals(e.getSQLState()) || "40P01".equals(e.getSQLState());
     }
 
-    private Update addOnce(Connection c, String profile, ImageResult image) throws SQLException {
-        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-        // upsert + row lock: every later statement of this transaction sees all committed updates of the profile
-        try (PreparedStatement p = c.prepareStatement("INSERT INTO profile (id, created_at, updated_at, message) "
-                + "VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET updated_at = profile.updated_at")) {
-            p.setString(1, profile);
-            p.setObject(2, now);
-            p.setObject(3, now);
-            p.setString(4, Recommendation.NOTHING);
-            p.executeUpdate();
+    /**
+     * PostgreSQL's forms: the profile insert is an upsert that also locks the row, so the adds of one profile run one
+     * after another across servers; times as {@code timestamptz}, booleans as booleans.
+     */
+    private static final ProfileWrites.Dialect DIALECT = new ProfileWrites.Dialect() {
+        @Override
+        public String insertProfileIfAbsent() {
+            return "INSERT INTO profile (id, created_at, updated_at, message) VALUES (?, ?, ?, ?) "
+                    + "ON CONFLICT (id) DO UPDATE SET updated_at = profile.updated_at";
         }
-        int inserted;
-        try (PreparedStatement p = c.prepareStatement("INSERT INTO profile_image (profile, sha256, name, status, "
-                + "added_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (profile, sha256) DO NOTHING")) {
-            p.setString(1, profile);
-            p.setString(2, image.sha256());
-            p.setString(3, image.name());
-            p.setString(4, image.status().name());
-            p.setObject(5, now);
-            inserted = p.executeUpdate();
+
+        @Override
+        public String insertImageIfAbsent() {
+            return "INSERT INTO profile_image (profile, sha256, name, status, added_at) VALUES (?, ?, ?, ?, ?) "
+                    + "ON CONFLICT (profile, sha256) DO NOTHING";
         }
-        if (inserted == 0) {
-            ProfileState unchanged = read(c, profile).orElseThrow();
-            c.rollback();
-            return new Update(false, unchanged);
+
+        @Override
+        public void bindTime(PreparedStatement p, int index, Instant time) throws SQLException {
+            p.setObject(index, time.atOffset(ZoneOffset.UTC));
         }
-        if (image.status() == ImageStatus.ANALYSED && !image.labelScores().isEmpty()) {
-            try (PreparedStatement p = c.prepareStatement("INSERT INTO profile_image_label (profile, sha256, label, "
-                    + "score, positive) VALUES (?, ?, ?, ?, ?)")) {
-                for (var entry : image.labelScores().entrySet()) {
-                    p.setString(1, profile);
-                    p.setString(2, image.sha256());
-                    p.setString(3, entry.getKey());
-                    p.setDouble(4, entry.getValue());
-                    p.setBoolean(5, image.positives().contains(entry.getKey()));
-                    p.addBatch();
-                }
-                p.executeBatch();
-            }
+
+        @Override
+        public void bindPositive(PreparedStatement p, int index, boolean positive) throws SQLException {
+            p.setBoolean(index, positive);
         }
-        ProfileState state = read(c, profile).orElseThrow();
-        Recommendation r = state.recommendation();
-        try (PreparedStatement p = c.prepareStatement("UPDATE profile SET updated_at = ?, product = ?, message = ?, "
-                + "image = ?, score = ?, share = ? WHERE id = ?")) {
-            p.setObject(1, now);
-            p.setString(2, r.product());
-            p.setString(3, r.message());
-            p.setString(4, r.image());
-            p.setObject(5, r.score(), java.sql.Types.DOUBLE);
-            p.setObject(6, r.share(), java.sql.Types.DOUBLE);
-            p.setString(7, profile);
-            p.executeUpdate();
+
+        @Override
+        public Optional<ProfileState> read(Connection c, String profile) throws SQLException {
+            return PostgresProfileStore.read(c, profile);
         }
-        ProfileState after = read(c, profile).orElseThrow();
-        c.commit();
-        return new Update(true, after);
-    }
+    };
 
     @Override
     public Optional<ProfileState> state(String profile) throws ProfileStoreException {

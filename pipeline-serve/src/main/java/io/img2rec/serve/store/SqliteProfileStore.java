@@ -1,8 +1,6 @@
 package io.img2rec.serve.store;
 
 import io.img2rec.serve.rules.ImageResult;
-import io.img2rec.serve.rules.ImageStatus;
-import io.img2rec.serve.rules.Recommendation;
 
 import org.sqlite.SQLiteConfig;
 
@@ -136,72 +134,42 @@ public final class SqliteProfileStore implements ProfileStore {
         return where;
     }
 
+    /** SQLite's forms: insert-or-ignore, times as ISO-8601 text, booleans as 0/1. */
+    private static final ProfileWrites.Dialect DIALECT = new ProfileWrites.Dialect() {
+        @Override
+        public String insertProfileIfAbsent() {
+            return "INSERT OR IGNORE INTO profile (id, created_at, updated_at, message) VALUES (?, ?, ?, ?)";
+        }
+
+        @Override
+        public String insertImageIfAbsent() {
+            return "INSERT OR IGNORE INTO profile_image (profile, sha256, name, status, added_at) VALUES (?, ?, ?, ?, ?)";
+        }
+
+        @Override
+        public void bindTime(PreparedStatement p, int index, Instant time) throws SQLException {
+            p.setString(index, time.toString());
+        }
+
+        @Override
+        public void bindPositive(PreparedStatement p, int index, boolean positive) throws SQLException {
+            p.setInt(index, positive ? 1 : 0);
+        }
+
+        @Override
+        public Optional<ProfileState> read(Connection c, String profile) throws SQLException {
+            return SqliteProfileStore.read(c, profile);
+        }
+    };
+
     @Override
     public Update add(String profile, ImageResult image) throws ProfileStoreException {
         ProfileStore.checkProfileId(profile);
-        if (image.status() == ImageStatus.ERROR || image.sha256() == null) {
-            throw new IllegalArgumentException("only decoded images can be stored; " + image.name() + " is "
-                    + image.status() + (image.error() == null ? "" : ": " + image.error()));
-        }
+        ProfileWrites.requireStorable(image);
         lock.lock();
         try {
-            String now = Instant.now().toString();
             try {
-                try (PreparedStatement p = connection.prepareStatement("INSERT OR IGNORE INTO profile "
-                        + "(id, created_at, updated_at, message) VALUES (?, ?, ?, ?)")) {
-                    p.setString(1, profile);
-                    p.setString(2, now);
-                    p.setString(3, now);
-                    p.setString(4, Recommendation.NOTHING);
-                    p.executeUpdate();
-                }
-                int inserted;
-                try (PreparedStatement p = connection.prepareStatement("INSERT OR IGNORE INTO profile_image "
-                        + "(profile, sha256, name, status, added_at) VALUES (?, ?, ?, ?, ?)")) {
-                    p.setString(1, profile);
-                    p.setString(2, image.sha256());
-                    p.setString(3, image.name());
-                    p.setString(4, image.status().name());
-                    p.setString(5, now);
-                    inserted = p.executeUpdate();
-                }
-                if (inserted == 0) {
-                    // read, then end the transaction: a read left open would pin an old snapshot, and the next
-                    // write on this connection would fail with SQLITE_BUSY once another connection had written
-                    ProfileState unchanged = read(profile).orElseThrow();
-                    connection.rollback();
-                    return new Update(false, unchanged);
-                }
-                if (image.status() == ImageStatus.ANALYSED) {
-                    try (PreparedStatement p = connection.prepareStatement("INSERT INTO profile_image_label "
-                            + "(profile, sha256, label, score, positive) VALUES (?, ?, ?, ?, ?)")) {
-                        for (var entry : image.labelScores().entrySet()) {
-                            p.setString(1, profile);
-                            p.setString(2, image.sha256());
-                            p.setString(3, entry.getKey());
-                            p.setDouble(4, entry.getValue());
-                            p.setInt(5, image.positives().contains(entry.getKey()) ? 1 : 0);
-                            p.addBatch();
-                        }
-                        p.executeBatch();
-                    }
-                }
-                ProfileState state = read(profile).orElseThrow();
-                Recommendation r = state.recommendation();
-                try (PreparedStatement p = connection.prepareStatement("UPDATE profile SET updated_at = ?, "
-                        + "product = ?, message = ?, image = ?, score = ?, share = ? WHERE id = ?")) {
-                    p.setString(1, now);
-                    p.setString(2, r.product());
-                    p.setString(3, r.message());
-                    p.setString(4, r.image());
-                    p.setObject(5, r.score());
-                    p.setObject(6, r.share());
-                    p.setString(7, profile);
-                    p.executeUpdate();
-                }
-                ProfileState after = read(profile).orElseThrow(); // inside the transaction, as above
-                connection.commit();
-                return new Update(true, after);
+                return ProfileWrites.add(connection, DIALECT, profile, image);
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly();
                 throw e;
@@ -219,7 +187,7 @@ public final class SqliteProfileStore implements ProfileStore {
         ProfileStore.checkProfileId(profile);
         lock.lock();
         try {
-            Optional<ProfileState> state = read(profile);
+            Optional<ProfileState> state = read(connection, profile);
             connection.commit();
             return state;
         } catch (SQLException e) {
@@ -230,7 +198,7 @@ public final class SqliteProfileStore implements ProfileStore {
         }
     }
 
-    private Optional<ProfileState> read(String profile) throws SQLException {
+    private static Optional<ProfileState> read(Connection connection, String profile) throws SQLException {
         String updatedAt;
         try (PreparedStatement p = connection.prepareStatement("SELECT updated_at FROM profile WHERE id = ?")) {
             p.setString(1, profile);
