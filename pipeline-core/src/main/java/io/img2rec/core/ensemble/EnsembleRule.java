@@ -82,7 +82,10 @@ public final class EnsembleRule {
         }
         double sum = 0;
         double total = 0;
-        for (var e : new TreeMap<>(scoreByModel).entrySet()) { // fixed order: the same sum everywhere
+        // a fixed order (the model keys sorted): the same sum everywhere
+        Map<String, Double> sorted = scoreByModel instanceof java.util.SortedMap<String, Double> s
+                && s.comparator() == null ? scoreByModel : new TreeMap<>(scoreByModel);
+        for (var e : sorted.entrySet()) {
             double w = weight(e.getKey());
             sum += w * e.getValue();
             total += w;

@@ -103,6 +103,21 @@ public record RunLayout(Path root) {
         return Files.isDirectory(inside) ? inside : folder;
     }
 
+    /**
+     * The run folder of {@code folder}, the inverse of {@link #checkpointsIn}: the folder itself when it holds a
+     * {@code checkpoints/} folder, its parent when it is a run's {@code checkpoints/} folder, else empty (copied
+     * checkpoints, no run around them).
+     */
+    public static java.util.Optional<Path> runRootOf(Path folder) {
+        Path absolute = folder.toAbsolutePath().normalize();
+        if (Files.isDirectory(absolute.resolve(CHECKPOINTS))) {
+            return java.util.Optional.of(absolute);
+        }
+        boolean isCheckpoints = absolute.getFileName() != null
+                && absolute.getFileName().toString().equals(CHECKPOINTS) && absolute.getParent() != null;
+        return isCheckpoints ? java.util.Optional.of(absolute.getParent()) : java.util.Optional.empty();
+    }
+
     /** The checkpoint name {@code <architecture>-<model>-<slot>}; {@code model} is a label or {@code multilabel}. */
     public static String checkpointName(String architecture, String model, CheckpointSlot slot) {
         return architecture + "-" + model + "-" + slot.suffix();

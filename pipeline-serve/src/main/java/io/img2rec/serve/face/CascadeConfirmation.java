@@ -74,8 +74,9 @@ final class CascadeConfirmation implements AutoCloseable {
                 }
                 try (Point2f centre = new Point2f(w / 2f, h / 2f);
                      Mat turn = getRotationMatrix2D(centre, angle, 1.0);
-                     Mat turned = new Mat()) {
-                    warpAffine(scaled, turned, turn, to, INTER_LINEAR, BORDER_REPLICATE, new Scalar());
+                     Mat turned = new Mat();
+                     Scalar border = new Scalar()) {
+                    warpAffine(scaled, turned, turn, to, INTER_LINEAR, BORDER_REPLICATE, border);
                     best = Math.max(best, search(turned, found, neighbours, min, max));
                 }
             }

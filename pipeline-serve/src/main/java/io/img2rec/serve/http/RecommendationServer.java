@@ -251,7 +251,7 @@ public final class RecommendationServer implements AutoCloseable {
         }
         if (path.equals("/openapi.json")) {
             requireMethod(method, "GET");
-            sendText(exchange, 200, "application/json; charset=utf-8", openApi());
+            sendText(exchange, 200, "application/json; charset=utf-8", OpenApiDocument.TEXT);
             return;
         }
         if (path.equals("/v1/recommend")) {
@@ -447,6 +447,19 @@ public final class RecommendationServer implements AutoCloseable {
         body.put("models", models);
         body.put("store", store == null ? "none" : storeUp ? "up" : "down");
         return body;
+    }
+
+    /** The OpenAPI 3 description shipped with the server, read once. */
+    private static final class OpenApiDocument {
+        static final String TEXT;
+
+        static {
+            try {
+                TEXT = openApi();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
     }
 
     /** The OpenAPI 3 description shipped with the server ({@code openapi.json} beside this class). */

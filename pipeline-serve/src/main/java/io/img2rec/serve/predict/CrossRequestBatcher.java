@@ -81,6 +81,10 @@ public final class CrossRequestBatcher implements AutoCloseable {
             throw new IllegalStateException("the batcher is closed");
         }
         queue.add(job);
+        if (closed && queue.remove(job)) { // close() ran between the check and the add: nobody will score it
+            withdraw();
+            throw new IllegalStateException("the batcher is closed");
+        }
         try {
             return job.result().get();
         } catch (InterruptedException e) {
@@ -136,7 +140,7 @@ public final class CrossRequestBatcher implements AutoCloseable {
                     stop = true;
                     break;
                 }
-                if (crops + next.crops().size() > maxBatch && !batch.isEmpty()) {
+                if (crops + next.crops().size() > maxBatch) {
                     queue.add(next); // goes into the next batch (order between callers does not matter)
                     break;
                 }

@@ -189,10 +189,7 @@ public final class ModelRegistry implements AutoCloseable {
      * checkpoints.
      */
     private static EnsembleValidation validationScores(Path folder) throws ModelLoadException {
-        Path absolute = folder.toAbsolutePath().normalize();
-        Path root = Files.isDirectory(absolute.resolve(RunLayout.CHECKPOINTS)) ? absolute
-                : absolute.getFileName() != null && absolute.getFileName().toString().equals(RunLayout.CHECKPOINTS)
-                ? absolute.getParent() : null;
+        Path root = RunLayout.runRootOf(folder).orElse(null);
         if (root == null || !Files.isRegularFile(root.resolve(RunLayout.PREDICTIONS))) {
             return EnsembleValidation.none();
         }
