@@ -1,16 +1,14 @@
 package io.img2rec.core.manifest;
 
+import io.img2rec.core.io.Sha256;
+
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -179,7 +177,7 @@ public final class ImageInspector {
             width = height;
             height = swap;
         }
-        return Outcome.ok(new ImageInfo(width, height, format, sha256(file)));
+        return Outcome.ok(new ImageInfo(width, height, format, Sha256.of(file)));
     }
 
     /**
@@ -232,23 +230,6 @@ public final class ImageInspector {
     private static ImageReader readerFor(ImageFormat format) {
         Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format.code());
         return readers.hasNext() ? readers.next() : null;
-    }
-
-    /** Hex SHA-256 of a file's bytes. */
-    public static String sha256(Path file) throws IOException {
-        MessageDigest digest;
-        try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
-            byte[] buffer = new byte[64 * 1024];
-            while (in.read(buffer) >= 0) {
-                // reading feeds the digest
-            }
-        }
-        return HexFormat.of().formatHex(digest.digest());
     }
 
     private static String message(Throwable e) {

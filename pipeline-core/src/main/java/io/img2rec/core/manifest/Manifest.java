@@ -1,11 +1,9 @@
 package io.img2rec.core.manifest;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import io.img2rec.core.io.Sha256;
+
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -82,11 +80,6 @@ public record Manifest(List<ManifestEntry> entries, List<String> labels) {
 
     /** SHA-256 (hex) of the canonical CSV text: the "manifest hash" recorded in provenance. */
     public String contentHash() {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(digest.digest(toCsv().getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
+        return Sha256.of(toCsv());
     }
 }

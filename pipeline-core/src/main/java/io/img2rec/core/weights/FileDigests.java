@@ -1,11 +1,10 @@
 package io.img2rec.core.weights;
 
+import io.img2rec.core.io.Digests;
+
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Objects;
 
@@ -25,26 +24,10 @@ public record FileDigests(String md5, String sha256, long size) {
 
     /** @return the digests of {@code file}'s content */
     public static FileDigests of(Path file) throws IOException {
-        MessageDigest md5 = digest("MD5");
-        MessageDigest sha256 = digest("SHA-256");
-        long size = 0;
-        byte[] buffer = new byte[1 << 16];
-        try (InputStream in = Files.newInputStream(file)) {
-            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-                md5.update(buffer, 0, n);
-                sha256.update(buffer, 0, n);
-                size += n;
-            }
-        }
+        MessageDigest md5 = Digests.newDigest("MD5");
+        MessageDigest sha256 = Digests.newDigest("SHA-256");
+        long size = Digests.feed(file, md5, sha256);
         HexFormat hex = HexFormat.of();
         return new FileDigests(hex.formatHex(md5.digest()), hex.formatHex(sha256.digest()), size);
-    }
-
-    private static MessageDigest digest(String algorithm) {
-        try {
-            return MessageDigest.getInstance(algorithm);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(algorithm + " is missing from this JVM", e);
-        }
     }
 }

@@ -11,7 +11,9 @@ import io.img2rec.core.manifest.RejectReason;
  *
  * <p>Every code but {@link #ANALYSIS_FAILED} describes the input; {@link #ANALYSIS_FAILED} says that the input was
  * admitted and decoded but the analysis itself failed (a model or native fault, out of memory): not the caller's
- * fault. See {@link #inputFault()}.
+ * fault. Whether a code is the caller's fault depends on where the image came from (an unreadable file on a path
+ * the caller named is theirs; an upload the server could not buffer is the server's), so the HTTP status of a code
+ * is decided in one place, {@code io.img2rec.serve.http.ImageErrorStatus}, and nowhere else.
  */
 public enum ImageErrorCode {
     /** Zero bytes. */
@@ -48,11 +50,6 @@ public enum ImageErrorCode {
     @JsonValue
     public String code() {
         return code;
-    }
-
-    /** True when the input is at fault; false for {@link #ANALYSIS_FAILED}, which is the analyser's fault. */
-    public boolean inputFault() {
-        return this != ANALYSIS_FAILED;
     }
 
     /** The code for a reject reason of the image inspector. */

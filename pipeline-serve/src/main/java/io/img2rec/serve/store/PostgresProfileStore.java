@@ -12,8 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -203,8 +201,32 @@ public final class PostgresProfileStore implements ProfileStore {
         }
 
         @Override
-        public Optional<ProfileState> read(Connection c, String profile) throws SQLException {
-            return PostgresProfileStore.read(c, profile);
+        public String readTime(ResultSet rs, int column) throws SQLException {
+            return rs.getObject(column, OffsetDateTime.class).toInstant().toString();
+        }
+
+        @Override
+        public String countImages() {
+            return "SELECT COUNT(*), COUNT(*) FILTER (WHERE status = 'ANALYSED') FROM profile_image WHERE profile = ?";
+        }
+
+        @Override
+        public String labelRows() {
+            // COLLATE "C": labels and the best-image tie-break sort by code point, as SQLite's BINARY does, whatever
+            // the database's locale
+            return "WITH counts AS (SELECT label, COUNT(*) FILTER (WHERE positive) "
+                    + "AS positives FROM profile_image_label WHERE profile = ? GROUP BY label), "
+                    + "best AS (SELECT DISTINCT ON (b.label) b.label, b.score, bi.name FROM profile_image_label b "
+                    + "JOIN profile_image bi ON bi.profile = b.profile AND bi.sha256 = b.sha256 "
+                    + "WHERE b.profile = ? AND b.positive "
+                    + "ORDER BY b.label, b.score DESC, bi.name COLLATE \"C\" ASC) "
+                    + "SELECT counts.label, counts.positives, best.score, best.name FROM counts "
+                    + "LEFT JOIN best ON best.label = counts.label ORDER BY counts.label COLLATE \"C\"";
+        }
+
+        @Override
+        public int labelRowsProfileParameters() {
+            return 2;
         }
     };
 
@@ -216,7 +238,7 @@ public final class PostgresProfileStore implements ProfileStore {
                 // one snapshot for the three reads: counts, tallies and time agree with each other
                 c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
                 c.setReadOnly(true);
-                Optional<ProfileState> state = read(c, profile);
+                Optional<ProfileState> state = ProfileWrites.read(c, DIALECT, profile);
                 c.commit();
                 return state;
             } finally {
@@ -228,52 +250,6 @@ public final class PostgresProfileStore implements ProfileStore {
             throw new ProfileStoreException("profile store " + where + ": reading " + profile + " failed: "
                     + e.getMessage(), e);
         }
-    }
-
-    private static Optional<ProfileState> read(Connection c, String profile) throws SQLException {
-        String updatedAt;
-        try (PreparedStatement p = c.prepareStatement("SELECT updated_at FROM profile WHERE id = ?")) {
-            p.setString(1, profile);
-            try (ResultSet rs = p.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                updatedAt = rs.getObject(1, OffsetDateTime.class).toInstant().toString();
-            }
-        }
-        int seen;
-        int analysed;
-        try (PreparedStatement p = c.prepareStatement("SELECT COUNT(*), COUNT(*) FILTER (WHERE status = 'ANALYSED') "
-                + "FROM profile_image WHERE profile = ?")) {
-            p.setString(1, profile);
-            try (ResultSet rs = p.executeQuery()) {
-                rs.next();
-                seen = rs.getInt(1);
-                analysed = rs.getInt(2);
-            }
-        }
-        List<StoredTallies.LabelRow> rows = new ArrayList<>();
-        // COLLATE "C": labels and the best-image tie-break sort by code point, as SQLite's BINARY does, whatever the
-        // database's locale
-        try (PreparedStatement p = c.prepareStatement("WITH counts AS (SELECT label, COUNT(*) FILTER (WHERE positive) "
-                + "AS positives FROM profile_image_label WHERE profile = ? GROUP BY label), "
-                + "best AS (SELECT DISTINCT ON (b.label) b.label, b.score, bi.name FROM profile_image_label b "
-                + "JOIN profile_image bi ON bi.profile = b.profile AND bi.sha256 = b.sha256 "
-                + "WHERE b.profile = ? AND b.positive "
-                + "ORDER BY b.label, b.score DESC, bi.name COLLATE \"C\" ASC) "
-                + "SELECT counts.label, counts.positives, best.score, best.name FROM counts "
-                + "LEFT JOIN best ON best.label = counts.label ORDER BY counts.label COLLATE \"C\"")) {
-            p.setString(1, profile);
-            p.setString(2, profile);
-            try (ResultSet rs = p.executeQuery()) {
-                while (rs.next()) {
-                    double best = rs.getDouble(3);
-                    Double bestScore = rs.wasNull() ? null : best;
-                    rows.add(new StoredTallies.LabelRow(rs.getString(1), rs.getInt(2), bestScore, rs.getString(4)));
-                }
-            }
-        }
-        return Optional.of(StoredTallies.state(profile, seen, analysed, rows, updatedAt));
     }
 
     private static void rollbackQuietly(Connection c) {

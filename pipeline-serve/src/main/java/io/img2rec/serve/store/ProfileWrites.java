@@ -6,17 +6,21 @@ import io.img2rec.serve.rules.Recommendation;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * The one algorithm both stores use to add an image to a profile, inside the caller's transaction: make sure the
  * profile row exists (the PostgreSQL form also locks it), insert the image unless its SHA-256 is already there (then
  * roll back and answer "already counted"), insert its label rows, recompute the recommendation from all rows with
- * the serving rules and store it, read the state back, commit. What differs between the databases — the two
- * insert-if-absent statements, how a time and a boolean are bound, how a state is read — is the {@link Dialect}.
+ * the serving rules and store it, read the state back, commit; and the one way a profile's state is read back.
+ * What differs between the databases — the two insert-if-absent statements, how a time and a boolean are bound and
+ * a time read, the two aggregate queries — is the {@link Dialect}.
  */
 final class ProfileWrites {
     /** The parts of the SQL that differ between SQLite and PostgreSQL. */
@@ -31,7 +35,20 @@ final class ProfileWrites {
 
         void bindPositive(PreparedStatement p, int index, boolean positive) throws SQLException;
 
-        Optional<ProfileState> read(Connection c, String profile) throws SQLException;
+        /** A time column as ISO-8601 text, as {@link ProfileState} carries it. */
+        String readTime(ResultSet rs, int column) throws SQLException;
+
+        /** Columns: images seen, images analysed, of the profile (one parameter, the profile id). */
+        String countImages();
+
+        /**
+         * Columns: label, positives, best positive score (null when none), that image's name; a row per label in
+         * code-point order, the best image's ties broken by name in code-point order.
+         */
+        String labelRows();
+
+        /** How many parameters of {@link #labelRows()} the profile id binds (1, 2, …). */
+        int labelRowsProfileParameters();
     }
 
     private ProfileWrites() {
@@ -68,7 +85,7 @@ final class ProfileWrites {
         if (inserted == 0) {
             // read, then end the transaction: a read left open would pin an old snapshot (and, on SQLite, make the
             // next write on this connection fail with SQLITE_BUSY once another connection had written)
-            ProfileState unchanged = dialect.read(c, profile).orElseThrow();
+            ProfileState unchanged = read(c, dialect, profile).orElseThrow();
             c.rollback();
             return new ProfileStore.Update(false, unchanged);
         }
@@ -86,7 +103,7 @@ final class ProfileWrites {
                 p.executeBatch();
             }
         }
-        Recommendation r = dialect.read(c, profile).orElseThrow().recommendation();
+        Recommendation r = read(c, dialect, profile).orElseThrow().recommendation();
         try (PreparedStatement p = c.prepareStatement("UPDATE profile SET updated_at = ?, product = ?, message = ?, "
                 + "image = ?, score = ?, share = ? WHERE id = ?")) {
             dialect.bindTime(p, 1, now);
@@ -98,8 +115,47 @@ final class ProfileWrites {
             p.setString(7, profile);
             p.executeUpdate();
         }
-        ProfileState after = dialect.read(c, profile).orElseThrow(); // inside the transaction: this add's own state
+        ProfileState after = read(c, dialect, profile).orElseThrow(); // inside the transaction: this add's own state
         c.commit();
         return new ProfileStore.Update(true, after);
+    }
+
+    /** The profile's state as stored, inside the caller's transaction; empty when the profile has no row. */
+    static Optional<ProfileState> read(Connection c, Dialect dialect, String profile) throws SQLException {
+        String updatedAt;
+        try (PreparedStatement p = c.prepareStatement("SELECT updated_at FROM profile WHERE id = ?")) {
+            p.setString(1, profile);
+            try (ResultSet rs = p.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                updatedAt = dialect.readTime(rs, 1);
+            }
+        }
+        int seen;
+        int analysed;
+        try (PreparedStatement p = c.prepareStatement(dialect.countImages())) {
+            p.setString(1, profile);
+            try (ResultSet rs = p.executeQuery()) {
+                rs.next();
+                seen = rs.getInt(1);
+                analysed = rs.getInt(2);
+            }
+        }
+        List<StoredTallies.LabelRow> rows = new ArrayList<>();
+        try (PreparedStatement p = c.prepareStatement(dialect.labelRows())) {
+            for (int i = 1; i <= dialect.labelRowsProfileParameters(); i++) {
+                p.setString(i, profile);
+            }
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    int positives = rs.getInt(2);
+                    double best = rs.getDouble(3);
+                    Double bestScore = rs.wasNull() ? null : best;
+                    rows.add(new StoredTallies.LabelRow(rs.getString(1), positives, bestScore, rs.getString(4)));
+                }
+            }
+        }
+        return Optional.of(StoredTallies.state(profile, seen, analysed, rows, updatedAt));
     }
 }

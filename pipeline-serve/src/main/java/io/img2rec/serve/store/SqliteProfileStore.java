@@ -13,8 +13,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -157,8 +155,32 @@ public final class SqliteProfileStore implements ProfileStore {
         }
 
         @Override
-        public Optional<ProfileState> read(Connection c, String profile) throws SQLException {
-            return SqliteProfileStore.read(c, profile);
+        public String readTime(ResultSet rs, int column) throws SQLException {
+            return rs.getString(column);
+        }
+
+        @Override
+        public String countImages() {
+            return "SELECT COUNT(*), COALESCE(SUM(CASE WHEN status = 'ANALYSED' THEN 1 ELSE 0 END), 0) "
+                    + "FROM profile_image WHERE profile = ?";
+        }
+
+        @Override
+        public String labelRows() {
+            // BINARY collation (SQLite's default): labels and names sort by code point
+            return "SELECT l.label, SUM(l.positive), "
+                    + "(SELECT b.score FROM profile_image_label b JOIN profile_image bi ON bi.profile = b.profile "
+                    + "AND bi.sha256 = b.sha256 WHERE b.profile = l.profile AND b.label = l.label AND b.positive = 1 "
+                    + "ORDER BY b.score DESC, bi.name ASC LIMIT 1), "
+                    + "(SELECT bi.name FROM profile_image_label b JOIN profile_image bi ON bi.profile = b.profile "
+                    + "AND bi.sha256 = b.sha256 WHERE b.profile = l.profile AND b.label = l.label AND b.positive = 1 "
+                    + "ORDER BY b.score DESC, bi.name ASC LIMIT 1) "
+                    + "FROM profile_image_label l WHERE l.profile = ? GROUP BY l.label ORDER BY l.label";
+        }
+
+        @Override
+        public int labelRowsProfileParameters() {
+            return 1;
         }
     };
 
@@ -187,7 +209,7 @@ public final class SqliteProfileStore implements ProfileStore {
         ProfileStore.checkProfileId(profile);
         lock.lock();
         try {
-            Optional<ProfileState> state = read(connection, profile);
+            Optional<ProfileState> state = ProfileWrites.read(connection, DIALECT, profile);
             connection.commit();
             return state;
         } catch (SQLException e) {
@@ -196,50 +218,6 @@ public final class SqliteProfileStore implements ProfileStore {
         } finally {
             lock.unlock();
         }
-    }
-
-    private static Optional<ProfileState> read(Connection connection, String profile) throws SQLException {
-        String updatedAt;
-        try (PreparedStatement p = connection.prepareStatement("SELECT updated_at FROM profile WHERE id = ?")) {
-            p.setString(1, profile);
-            try (ResultSet rs = p.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                updatedAt = rs.getString(1);
-            }
-        }
-        int seen;
-        int analysed;
-        try (PreparedStatement p = connection.prepareStatement("SELECT COUNT(*), "
-                + "COALESCE(SUM(CASE WHEN status = 'ANALYSED' THEN 1 ELSE 0 END), 0) FROM profile_image WHERE profile = ?")) {
-            p.setString(1, profile);
-            try (ResultSet rs = p.executeQuery()) {
-                rs.next();
-                seen = rs.getInt(1);
-                analysed = rs.getInt(2);
-            }
-        }
-        List<StoredTallies.LabelRow> rows = new ArrayList<>();
-        try (PreparedStatement p = connection.prepareStatement("SELECT l.label, SUM(l.positive), "
-                + "(SELECT b.score FROM profile_image_label b JOIN profile_image bi ON bi.profile = b.profile "
-                + "AND bi.sha256 = b.sha256 WHERE b.profile = l.profile AND b.label = l.label AND b.positive = 1 "
-                + "ORDER BY b.score DESC, bi.name ASC LIMIT 1), "
-                + "(SELECT bi.name FROM profile_image_label b JOIN profile_image bi ON bi.profile = b.profile "
-                + "AND bi.sha256 = b.sha256 WHERE b.profile = l.profile AND b.label = l.label AND b.positive = 1 "
-                + "ORDER BY b.score DESC, bi.name ASC LIMIT 1) "
-                + "FROM profile_image_label l WHERE l.profile = ? GROUP BY l.label ORDER BY l.label")) {
-            p.setString(1, profile);
-            try (ResultSet rs = p.executeQuery()) {
-                while (rs.next()) {
-                    int positive = rs.getInt(2);
-                    double best = rs.getDouble(3);
-                    Double bestScore = rs.wasNull() ? null : best;
-                    rows.add(new StoredTallies.LabelRow(rs.getString(1), positive, bestScore, rs.getString(4)));
-                }
-            }
-        }
-        return Optional.of(StoredTallies.state(profile, seen, analysed, rows, updatedAt));
     }
 
     private void rollbackQuietly() {

@@ -16,10 +16,9 @@ class ImageErrorCodeTest {
             ImageErrorCode code = ImageErrorCode.of(reason);
             assertEquals(reason.code(), code.code());
             assertEquals(reason.name(), code.name());
-            assertTrue(code.inputFault(), code.toString());
         }
         assertEquals(RejectReason.values().length + 1, ImageErrorCode.values().length);
-        assertFalse(ImageErrorCode.ANALYSIS_FAILED.inputFault());
+        assertEquals(ImageErrorCode.ANALYSIS_FAILED, ImageErrorCode.fromCode("analysis-failed"));
     }
 
     @Test
