@@ -116,8 +116,7 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
                     names.isEmpty() ? "" : names.get(0), errorId, e);
             scored = new ArrayList<>();
             for (String name : names) {
-                scored.add(ImageResult.analysisFailed(name, null, errorId, name + ": analysis failed ("
-                        + e.getClass().getSimpleName() + "); error id " + errorId));
+                scored.add(ImageResult.analysisFailed(name, null, errorId, e));
             }
         }
         for (int j = 0; j < slots.size(); j++) {

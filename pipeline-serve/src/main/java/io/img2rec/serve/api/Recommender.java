@@ -298,9 +298,7 @@ public final class Recommender implements AutoCloseable {
     private static ImageResult analysisFailed(String name, String sha256, Throwable e) {
         String errorId = UUID.randomUUID().toString();
         LOG.error("analysis of {} failed [error id {}]", name, errorId, e);
-        return ImageResult.analysisFailed(name, sha256, errorId, name + ": analysis failed ("
-                + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())
-                + "); error id " + errorId);
+        return ImageResult.analysisFailed(name, sha256, errorId, e);
     }
 
     /** Runs {@code call} unless this Recommender is closed; {@link #close()} waits for it. */
@@ -461,32 +459,26 @@ public final class Recommender implements AutoCloseable {
 
     /** Scores the pending images' crops in one batch and puts each image's result in its slot; clears the lists. */
     private void scoreBatch(List<Prepared> pending, List<Integer> slots, List<ImageResult> results) {
-        List<RgbImage> all = new ArrayList<>();
-        for (Prepared p : pending) {
-            all.addAll(p.crops());
+        if (pending.isEmpty()) {
+            return;
         }
-        List<CropScores> scores;
+        List<List<CropScores>> scores;
         try {
-            scores = all.isEmpty() ? List.of() : ensemble.score(all);
+            scores = ensemble.scoreTogether(pending.stream().map(Prepared::crops).toList());
         } catch (RuntimeException | OutOfMemoryError e) {
             String errorId = UUID.randomUUID().toString();
             LOG.error("analysis of a batch of {} images ({}...) failed [error id {}]", pending.size(),
                     pending.get(0).name(), errorId, e);
             for (int i = 0; i < pending.size(); i++) {
                 Prepared p = pending.get(i);
-                results.set(slots.get(i), ImageResult.analysisFailed(p.name(), p.sha256(), errorId, p.name()
-                        + ": analysis failed (" + e.getClass().getSimpleName()
-                        + (e.getMessage() == null ? "" : ": " + e.getMessage()) + "); error id " + errorId));
+                results.set(slots.get(i), ImageResult.analysisFailed(p.name(), p.sha256(), errorId, e));
             }
             pending.clear();
             slots.clear();
             return;
         }
-        int offset = 0;
         for (int i = 0; i < pending.size(); i++) {
-            Prepared p = pending.get(i);
-            results.set(slots.get(i), finish(p, scores.subList(offset, offset + p.crops().size())));
-            offset += p.crops().size();
+            results.set(slots.get(i), finish(pending.get(i), scores.get(i)));
         }
         pending.clear();
         slots.clear();

@@ -157,15 +157,10 @@ public final class CrossRequestBatcher implements AutoCloseable {
 
     private void scoreBatch(List<Job> batch) {
         try {
-            List<RgbImage> all = new ArrayList<>();
-            batch.forEach(job -> all.addAll(job.crops()));
-            List<CropScores> scores = ensemble.score(all);
-            int from = 0;
-            for (Job job : batch) {
-                int to = from + job.crops().size();
+            List<List<CropScores>> scores = ensemble.scoreTogether(batch.stream().map(Job::crops).toList());
+            for (int i = 0; i < batch.size(); i++) {
                 coming.decrementAndGet();
-                job.result().complete(List.copyOf(scores.subList(from, to)));
-                from = to;
+                batch.get(i).result().complete(scores.get(i));
             }
         } catch (RuntimeException | Error e) { // OutOfMemoryError included: each caller reports it, the worker goes on
             for (Job job : batch) {

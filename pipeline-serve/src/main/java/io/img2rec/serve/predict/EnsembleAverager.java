@@ -113,4 +113,21 @@ public final class EnsembleAverager {
         }
         return result;
     }
+
+    /**
+     * Scores several images' crops as one batch (one pass per model over all of them) and hands each image its own
+     * crops' scores back, in order: the batching of serving a folder and of batching concurrent requests.
+     */
+    public List<List<CropScores>> scoreTogether(List<List<RgbImage>> cropsPerImage) {
+        List<RgbImage> all = new ArrayList<>();
+        cropsPerImage.forEach(all::addAll);
+        List<CropScores> scores = score(all);
+        List<List<CropScores>> perImage = new ArrayList<>(cropsPerImage.size());
+        int from = 0;
+        for (List<RgbImage> crops : cropsPerImage) {
+            perImage.add(List.copyOf(scores.subList(from, from + crops.size())));
+            from += crops.size();
+        }
+        return perImage;
+    }
 }

@@ -65,6 +65,17 @@ public record ImageResult(String name, String sha256, ImageStatus status, String
     }
 
     /** An image whose analysis failed ({@link ImageErrorCode#ANALYSIS_FAILED}); {@code errorId} is in the log too. */
+    /**
+     * An image whose analysis failed with {@code cause}, in the one wording every entry point uses: {@code
+     * "<name>: analysis failed (<exception>: <message>); error id <id>"}. The caller logs the stack trace under
+     * {@code errorId}.
+     */
+    public static ImageResult analysisFailed(String name, String sha256, String errorId, Throwable cause) {
+        return analysisFailed(name, sha256, errorId, name + ": analysis failed (" + cause.getClass().getSimpleName()
+                + (cause.getMessage() == null ? "" : ": " + cause.getMessage()) + "); error id " + errorId);
+    }
+
+    /** An image whose analysis failed, with the message as recorded (e.g. read back from a result table). */
     public static ImageResult analysisFailed(String name, String sha256, String errorId, String error) {
         Objects.requireNonNull(errorId, "errorId");
         return new ImageResult(name, sha256, ImageStatus.ERROR, error, ImageErrorCode.ANALYSIS_FAILED, errorId, null,

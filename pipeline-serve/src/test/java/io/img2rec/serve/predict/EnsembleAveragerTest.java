@@ -34,6 +34,26 @@ class EnsembleAveragerTest {
     }
 
     @Test
+    void scoringSeveralImagesTogetherGivesEachImageItsOwnCropsScores() {
+        java.util.concurrent.atomic.AtomicInteger scoredCrops = new java.util.concurrent.atomic.AtomicInteger();
+        // the score is the crop's width, so a crop handed to the wrong image would show
+        ScoringModel byWidth = ServeFixtures.fake("vgg16", "hat", 0.5, c -> {
+            scoredCrops.incrementAndGet();
+            return c.width() / 10.0;
+        }, 0);
+        var ensemble = new EnsembleAverager(List.of(byWidth), Map.of());
+        RgbImage w1 = new RgbImage(1, 2, new byte[6]);
+        RgbImage w2 = new RgbImage(2, 2, new byte[12]);
+        RgbImage w3 = new RgbImage(3, 2, new byte[18]);
+        List<List<CropScores>> together = ensemble.scoreTogether(List.of(List.of(w1, w2), List.of(), List.of(w3)));
+        assertEquals(3, together.size());
+        assertEquals(List.of(0.1, 0.2), together.get(0).stream().map(c -> c.averaged().get("hat")).toList());
+        assertEquals(List.of(), together.get(1));
+        assertEquals(ensemble.score(List.of(w3)), together.get(2));
+        assertEquals(4, scoredCrops.get()); // each crop scored once, then w3 again alone
+    }
+
+    @Test
     void withoutValidationScoresOneModelKeepsItsThresholdAndSeveralFallBack() {
         var ensemble = new EnsembleAverager(models(), Map.of());
         assertEquals(0.45, ensemble.thresholds().get("beard"), 1e-12);
