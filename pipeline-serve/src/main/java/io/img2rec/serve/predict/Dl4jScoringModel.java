@@ -62,7 +62,14 @@ public final class Dl4jScoringModel extends LockedGraphModel {
             } catch (IllegalArgumentException e) {
                 return new Networks(graph, null); // no top found (not a CNN with a head): run as is
             }
-            TrunkHeadSplit split = TrunkHeadSplit.of(graph, plan);
+            TrunkHeadSplit split;
+            try {
+                split = TrunkHeadSplit.of(graph, plan);
+            } catch (RuntimeException e) { // a graph from elsewhere that does not split cleanly: run it whole
+                LOG.debug("cannot split {} at its top ({}); it runs as one graph", graph.getConfiguration()
+                        .getNetworkOutputs(), e.toString());
+                return new Networks(graph, null);
+            }
             InferenceTrunk base = InferenceTrunk.owning(split.trunk(), layout);
             if (!base.runsTwin()) { // same layout: the whole graph is one network fewer
                 base.close();
