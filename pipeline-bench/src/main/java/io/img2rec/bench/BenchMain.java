@@ -24,7 +24,7 @@ import java.util.Map;
  * The img2rec side of {@code bench/run.sh}: runs the chosen suites and appends one JSON object per line to the output
  * file (first an {@code env} record, last a {@code memory} record). Usage:
  * <pre>
- * java -cp ... io.img2rec.bench.BenchMain [--size full|tiny] [--suites check,forward,train,recipe,serve]
+ * java -cp ... io.img2rec.bench.BenchMain [--size full|tiny] [--suites check,forward,train,recipe,serve,layout]
  *     [--backbones vgg16,resnet50] [--variants all|default] [--workspaces enabled|none] [--rounds N] [--warmup N]
  *     [--tag TEXT] [--out results.jsonl]
  * </pre>
@@ -52,9 +52,9 @@ public final class BenchMain {
             }
             List<String> suites = List.of(values.getOrDefault("suites", "check,forward,train,recipe,serve").split(","));
             for (String s : suites) {
-                if (!List.of("check", "forward", "train", "recipe", "serve").contains(s)) {
+                if (!List.of("check", "forward", "train", "recipe", "serve", "layout").contains(s)) {
                     throw new IllegalArgumentException("unknown suite '" + s
-                            + "'; allowed: check, forward, train, recipe, serve");
+                            + "'; allowed: check, forward, train, recipe, serve, layout");
                 }
             }
             List<Backbone> backbones = new ArrayList<>();
@@ -100,6 +100,7 @@ public final class BenchMain {
                     case "train" -> TrainStepBench.run(size, options.backbones());
                     case "recipe" -> RecipeBench.run(size, options.backbones());
                     case "serve" -> SharedTrunkBench.run(size, options.backbones());
+                    case "layout" -> LayoutBench.run(size, options.backbones());
                     default -> throw new IllegalStateException(suite);
                 };
                 for (Measurement m : results) {
@@ -128,6 +129,7 @@ public final class BenchMain {
         env.put("tag", options.tag());
         env.put("size", options.size().name());
         env.put("onednn", status.summary());
+        env.put("forward_layout", io.img2rec.core.model.ForwardLayout.host().describe());
         env.put("accelerated", status.accelerated());
         env.put("native_library", status.nativeLibrary());
         env.put("threads", status.threads());

@@ -21,7 +21,7 @@ class BenchSmokeTest {
     void tinyRunWritesOneWellFormedRecordPerCase(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("results.jsonl");
         BenchMain.Options options = BenchMain.Options.parse(new String[] {
-                "--size", "tiny", "--backbones", "tiny_cnn", "--suites", "check,forward,train,recipe,serve",
+                "--size", "tiny", "--backbones", "tiny_cnn", "--suites", "check,forward,train,recipe,serve,layout",
                 "--tag", "smoke", "--out", out.toString()});
 
         BenchMain.run(options);
@@ -35,7 +35,12 @@ class BenchSmokeTest {
         assertEquals("memory", records.get(records.size() - 1).get("suite").asText());
         assertTrue(records.get(records.size() - 1).get("extra").get("heap_peak_bytes").asLong() > 0);
         List<String> suites = records.stream().map(r -> r.get("suite").asText()).distinct().toList();
-        assertEquals(List.of("env", "check", "forward", "train_step", "recipe", "serve", "memory"), suites);
+        assertEquals(List.of("env", "check", "forward", "train_step", "recipe", "serve", "layout", "memory"), suites);
+        for (JsonNode r : records) {
+            if (r.get("suite").asText().equals("layout") && r.get("extra").has("max_relative_diff")) {
+                assertTrue(r.get("extra").get("max_relative_diff").asDouble() < 1e-4, "layouts agree: " + r);
+            }
+        }
         for (JsonNode r : records.subList(1, records.size() - 1)) {
             assertEquals("img2rec", r.get("side").asText());
             assertEquals("smoke", r.get("extra").get("tag").asText());

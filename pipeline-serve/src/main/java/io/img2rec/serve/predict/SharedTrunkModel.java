@@ -1,6 +1,8 @@
 package io.img2rec.serve.predict;
 
+import io.img2rec.core.model.ForwardLayout;
 import io.img2rec.core.model.FreezePlan;
+import io.img2rec.core.model.InferenceTrunk;
 import io.img2rec.core.model.TrunkHeadSplit;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -20,6 +22,9 @@ import java.util.Set;
 import java.util.concurrent.locks.Lock;
 import java.util.function.Function;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * Several models of one architecture whose frozen layers are identical (the per-label models of one training run
  * start from the same weights and never train their trunk), run as one trunk and one head per model: each crop goes
@@ -35,18 +40,22 @@ import java.util.function.Function;
  * one caller runs a head, the next runs the trunk, and callers pipeline through the networks instead of queueing for
  * the whole model. The trunk's activations are detached from its workspace, so a head reads them without the trunk's
  * lock.
+ *
+ * <p>The trunk runs in the host's fastest layout ({@link InferenceTrunk}: on an AVX-512 host with oneDNN, an NHWC
+ * twin of the NCHW-trained trunk); its activations come back in the layout the heads trained in.
  */
 public final class SharedTrunkModel extends LockedGraphModel {
-    private final TrunkHeadSplit trunkSplit;
+    private static final Logger LOG = LoggerFactory.getLogger(SharedTrunkModel.class);
+    private final InferenceTrunk trunk;
     private final List<ComputationGraph> heads;
     private final List<String> sharedVertices;
     private final Lock trunkLock;
     private final List<Lock> headLocks;
 
-    private SharedTrunkModel(ModelCard card, TrunkHeadSplit trunkSplit, List<ComputationGraph> heads,
+    private SharedTrunkModel(ModelCard card, InferenceTrunk trunk, List<ComputationGraph> heads,
                              List<String> sharedVertices, List<String> headNames, Function<String, Lock> locks) {
         super(card);
-        this.trunkSplit = trunkSplit;
+        this.trunk = trunk;
         this.heads = heads;
         this.sharedVertices = sharedVertices;
         this.trunkLock = locks.apply("trunk");
@@ -59,7 +68,7 @@ public final class SharedTrunkModel extends LockedGraphModel {
      * close them.
      */
     public static Optional<SharedTrunkModel> combine(List<ModelCard> cards, List<ComputationGraph> graphs) {
-        return combine(cards, graphs, NEW_LOCKS);
+        return combine(cards, graphs, NEW_LOCKS, ForwardLayout.host());
     }
 
     /**
@@ -68,6 +77,12 @@ public final class SharedTrunkModel extends LockedGraphModel {
      */
     static Optional<SharedTrunkModel> combine(List<ModelCard> cards, List<ComputationGraph> graphs,
                                               Function<String, Lock> locks) {
+        return combine(cards, graphs, locks, ForwardLayout.host());
+    }
+
+    /** As {@link #combine(List, List, Function)}, the trunk's forward passes in {@code layout}. */
+    static Optional<SharedTrunkModel> combine(List<ModelCard> cards, List<ComputationGraph> graphs,
+                                              Function<String, Lock> locks, ForwardLayout layout) {
         if (cards.size() < 2 || cards.size() != graphs.size()) {
             return Optional.empty();
         }
@@ -128,7 +143,10 @@ public final class SharedTrunkModel extends LockedGraphModel {
         }
         ModelCard card = new ModelCard(cards.get(0).architecture() + " shared trunk " + names, cards.get(0).architecture(),
                 labels, thresholds, cards.get(0).encoder(), "");
-        return Optional.of(new SharedTrunkModel(card, firstSplit, heads, List.copyOf(sharedOrder), names, locks));
+        // the trunk runs in the host's fastest layout; the heads stay in the layout the models trained in
+        InferenceTrunk trunk = InferenceTrunk.owning(firstSplit.trunk(), layout);
+        LOG.info("{}: shared trunk runs {}", cards.get(0).architecture(), trunk.describe());
+        return Optional.of(new SharedTrunkModel(card, trunk, heads, List.copyOf(sharedOrder), names, locks));
     }
 
     private record SplitPlan(FreezePlan plan) {
@@ -196,6 +214,11 @@ public final class SharedTrunkModel extends LockedGraphModel {
                 && java.util.Arrays.equals(a.dup().data().asFloat(), b.dup().data().asFloat());
     }
 
+    /** @return how the shared trunk runs (its layout and why), for logs and tests */
+    public String trunkLayout() {
+        return trunk.describe();
+    }
+
     /** The vertices run once per crop for all models. */
     public List<String> sharedVertices() {
         return sharedVertices;
@@ -207,7 +230,7 @@ public final class SharedTrunkModel extends LockedGraphModel {
         INDArray[] boundary;
         trunkLock.lock();
         try {
-            boundary = trunkSplit.trunkActivations(input); // detached
+            boundary = trunk.output(input); // detached, in the heads' layout
         } finally {
             trunkLock.unlock();
         }
@@ -229,7 +252,7 @@ public final class SharedTrunkModel extends LockedGraphModel {
 
     @Override
     void closeNetworks() {
-        trunkSplit.trunk().close();
+        trunk.close();
         heads.forEach(ComputationGraph::close);
     }
 }

@@ -1,5 +1,6 @@
 package io.img2rec.train.cache;
 
+import io.img2rec.core.model.InferenceTrunk;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -55,13 +56,15 @@ public final class FrozenTrunkCache implements AutoCloseable {
         List<ActivationStore> stores = new ArrayList<>();
         Map<CacheItem, Integer> rows = new HashMap<>();
         Map<CacheItem, String> failures = new LinkedHashMap<>();
-        try {
+        // forward passes in the host's fastest layout; activations come back in the trunk's own (the cache's format)
+        try (InferenceTrunk forward = InferenceTrunk.of(trunk)) {
+            LOG.debug("trunk cache for {}: forward passes {}", outputs, forward.describe());
             for (int from = 0; from < items.size(); from += batchSize) {
                 List<CacheItem> batch = items.subList(from, Math.min(items.size(), from + batchSize));
                 BatchSource.LoadedBatch loaded = source.load(batch);
                 failures.putAll(loaded.failures());
                 if (!loaded.loaded().isEmpty()) {
-                    INDArray[] activations = trunk.output(false, loaded.inputs());
+                    INDArray[] activations = forward.output(loaded.inputs());
                     if (activations.length != outputs.size()) {
                         throw new IllegalStateException("trunk gave " + activations.length + " outputs for " + outputs);
                     }

@@ -122,6 +122,38 @@ class FrozenTrunkCacheTest {
         }
     }
 
+    /**
+     * Whatever layout this host runs the trunk in ({@code ForwardLayout.host()}: NHWC on an AVX-512 host with oneDNN),
+     * an NCHW trunk's cache holds its NCHW activations, to float tolerance.
+     */
+    @Test
+    void cacheOfAnNchwTrunkHoldsItsNchwActivationsInTheHostsLayout() {
+        SplittableRandom random = new SplittableRandom(7);
+        float[] pixels = new float[IMAGES * PER_IMAGE];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = (float) random.nextDouble();
+        }
+        BatchSource nchw = items -> {
+            INDArray nhwc = memory(pixels).load(items).inputs()[0];
+            return new BatchSource.LoadedBatch(items, new INDArray[] {nhwc.permute(0, 3, 1, 2).dup('c')}, Map.of());
+        };
+        ComputationGraph full = new TinyCnnArchitecture().create(new ArchitectureOptions(SIZE, CNN2DFormat.NCHW, 5), 1);
+        FreezePlan plan = GraphTopology.of(full.getConfiguration()).lastLayersTrainable(3);
+        List<CacheItem> originals = IntStream.range(0, IMAGES).mapToObj(i -> new CacheItem(i, CacheItem.ORIGINAL)).toList();
+        try (TrunkHeadSplit split = TrunkHeadSplit.of(full, plan);
+             FrozenTrunkCache cache = FrozenTrunkCache.build(split.trunk(), split.boundary(), nchw, originals,
+                     5, 1 << 20, dir, n -> { })) {
+            INDArray expected = split.trunk().output(false, nchw.load(originals).inputs())[0];
+            INDArray cached = cache.batch(originals)[0];
+            assertEquals(java.util.Arrays.toString(expected.shape()), java.util.Arrays.toString(cached.shape()));
+            double scale = expected.amaxNumber().doubleValue();
+            double diff = expected.sub(cached).amaxNumber().doubleValue();
+            assertTrue(diff <= 1e-5 * scale, "cached activations differ by " + diff + " (max " + scale + ")");
+        } finally {
+            full.close();
+        }
+    }
+
     @Test
     void rowsBeyondTheRamBudgetSpillToDiskAndReadBackUnchanged() {
         try (var store = new ActivationStore(4, 2 * 4 * 4, dir.resolve("spill.f32"))) {

@@ -1,0 +1,254 @@
+package io.img2rec.core.model;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.conf.layers.ZeroPaddingLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Runs a frozen, purely spatial graph (a trunk: convolution, pooling, batch norm, activation, zero padding and
+ * element-wise vertices, no flatten or dense layer) forward in the host's {@link ForwardLayout}, taking and giving
+ * activations in the layout the graph was trained in — so caches, heads and their formats do not change.
+ *
+ * <p>When the host's layout differs from the graph's, a twin of the graph in that layout is built once, with the
+ * same parameters: DL4J keeps convolution weights {@code [out, in, kh, kw]} and batch-norm gamma, beta, mean and
+ * variance {@code [1, C]} in both layouts, so parameters copy by name without any permutation
+ * ({@link ParameterTransfer#copyParams}; {@code InferenceTrunkTest} proves the outputs equal to float tolerance).
+ * Inputs are permuted into the twin's layout and outputs back. A graph that is not purely spatial, or whose layers
+ * disagree on their layout, runs as it is.
+ *
+ * <p>Inference mode only (batch norm on running statistics), and only for frozen graphs: the twin is a copy, so a
+ * later change of the source graph's parameters does not reach it. Not thread-safe (neither is
+ * {@code ComputationGraph.output}); the caller serialises calls. Closing frees the twin, and the source graph only
+ * when made with {@link #owning}.
+ */
+public final class InferenceTrunk implements AutoCloseable {
+
+    private final ComputationGraph source;
+    private final ComputationGraph twin; // null: runs the source itself
+    private final CNN2DFormat trained;   // null when the graph has no single spatial layout
+    private final String why;
+    private final boolean ownsSource;
+
+    private InferenceTrunk(ComputationGraph source, ComputationGraph twin, CNN2DFormat trained, String why,
+                           boolean ownsSource) {
+        this.source = source;
+        this.twin = twin;
+        this.trained = trained;
+        this.why = why;
+        this.ownsSource = ownsSource;
+    }
+
+    /** @return {@code trunk} run in this host's layout ({@link ForwardLayout#host()}); the caller keeps {@code trunk} */
+    public static InferenceTrunk of(ComputationGraph trunk) {
+        return of(trunk, ForwardLayout.host());
+    }
+
+    /**
+     * @param trunk  an initialised graph; not modified, not owned (the caller closes it, after this)
+     * @param layout the layout to run forward passes in
+     */
+    public static InferenceTrunk of(ComputationGraph trunk, ForwardLayout layout) {
+        return create(trunk, layout, false);
+    }
+
+    /**
+     * As {@link #of(ComputationGraph, ForwardLayout)}, taking ownership of {@code trunk}: when a twin runs the
+     * forward passes, {@code trunk} is closed at once (its memory is not kept twice), else {@link #close()} closes it.
+     * The caller must not use or close {@code trunk} afterwards.
+     */
+    public static InferenceTrunk owning(ComputationGraph trunk, ForwardLayout layout) {
+        InferenceTrunk created = create(trunk, layout, true);
+        if (created.twin != null) {
+            trunk.close();
+        }
+        return created;
+    }
+
+    private static InferenceTrunk create(ComputationGraph trunk, ForwardLayout layout, boolean owns) {
+        Objects.requireNonNull(trunk, "trunk");
+        Objects.requireNonNull(layout, "layout");
+        ComputationGraphConfiguration conf = trunk.getConfiguration();
+        Optional<String> notSpatial = firstNonSpatialVertex(conf);
+        if (notSpatial.isPresent()) {
+            return new InferenceTrunk(trunk, null, null, "as it is: vertex '" + notSpatial.get()
+                    + "' is not a spatial layer", owns);
+        }
+        Optional<CNN2DFormat> trained = singleFormat(conf);
+        if (trained.isEmpty()) {
+            return new InferenceTrunk(trunk, null, null, "as it is: its layers do not share one layout", owns);
+        }
+        CNN2DFormat target = layout.formatFor(trained.get());
+        if (target == trained.get()) {
+            return new InferenceTrunk(trunk, null, trained.get(), "in " + target + ", its own layout", owns);
+        }
+        ComputationGraphConfiguration twinConf = conf.clone();
+        for (GraphVertex vertex : twinConf.getVertices().values()) {
+            if (vertex instanceof LayerVertex lv) {
+                setFormat(lv.getLayerConf().getLayer(), target);
+            }
+        }
+        ComputationGraph twin = new ComputationGraph(twinConf);
+        twin.init();
+        try {
+            ParameterTransfer.copyParams(trunk, twin);
+        } catch (RuntimeException e) {
+            twin.close();
+            throw e;
+        }
+        return new InferenceTrunk(trunk, twin, trained.get(), "in " + target + " (a twin of the " + trained.get()
+                + " graph; " + layout.reason() + ")", owns);
+    }
+
+    /**
+     * The graph's outputs in inference mode, as {@code trunk.output(false, inputs)} gives them (to float tolerance),
+     * detached from workspaces. The inputs are not closed.
+     *
+     * @param inputs one array per network input, in the graph's own layout
+     */
+    public INDArray[] output(INDArray... inputs) {
+        if (twin == null) {
+            return source.output(false, inputs);
+        }
+        CNN2DFormat runs = runFormat();
+        INDArray[] converted = new INDArray[inputs.length];
+        for (int i = 0; i < inputs.length; i++) {
+            converted[i] = permute(inputs[i], trained, runs);
+        }
+        INDArray[] out;
+        try {
+            out = twin.output(false, converted);
+        } finally {
+            for (INDArray c : converted) {
+                c.close();
+            }
+        }
+        INDArray[] back = new INDArray[out.length];
+        for (int i = 0; i < out.length; i++) {
+            back[i] = permute(out[i], runs, trained);
+            out[i].close();
+        }
+        return back;
+    }
+
+    /** @return a C-order copy of a rank-4 {@code array} laid out as {@code to} */
+    private static INDArray permute(INDArray array, CNN2DFormat from, CNN2DFormat to) {
+        if (array.rank() != 4) {
+            throw new IllegalArgumentException("a spatial graph's activations are rank 4 [N, C, H, W] or [N, H, W, C],"
+                    + " got shape " + java.util.Arrays.toString(array.shape()));
+        }
+        INDArray view = from == CNN2DFormat.NCHW && to == CNN2DFormat.NHWC ? array.permute(0, 2, 3, 1)
+                : array.permute(0, 3, 1, 2);
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            return view.dup('c'); // detached, like the graph's own outputs
+        }
+    }
+
+    /** @return the layout the forward pass runs in; the graph's own when it runs as it is */
+    public CNN2DFormat runFormat() {
+        if (twin != null) {
+            return trained == CNN2DFormat.NCHW ? CNN2DFormat.NHWC : CNN2DFormat.NCHW;
+        }
+        return trained;
+    }
+
+    /** @return whether a twin in another layout runs the forward passes */
+    public boolean runsTwin() {
+        return twin != null;
+    }
+
+    /** @return how the forward pass runs and why, for logs */
+    public String describe() {
+        return why;
+    }
+
+    @Override
+    public void close() {
+        if (twin != null) {
+            twin.close();
+        } else if (ownsSource) {
+            source.close();
+        }
+    }
+
+    private static Optional<String> firstNonSpatialVertex(ComputationGraphConfiguration conf) {
+        for (Map.Entry<String, GraphVertex> e : conf.getVertices().entrySet()) {
+            if (conf.getNetworkInputs().contains(e.getKey())) {
+                continue;
+            }
+            GraphVertex v = e.getValue();
+            boolean spatial = v instanceof ElementWiseVertex
+                    || v instanceof LayerVertex lv && lv.getPreProcessor() == null && spatialLayer(lv.getLayerConf().getLayer());
+            if (!spatial) {
+                return Optional.of(e.getKey());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Exact classes: subclasses (depthwise, deconvolution, …) have layout-dependent parameters or semantics. */
+    private static boolean spatialLayer(Layer layer) {
+        Class<?> c = layer.getClass();
+        return c == ConvolutionLayer.class || c == SubsamplingLayer.class || c == BatchNormalization.class
+                || c == ActivationLayer.class || c == ZeroPaddingLayer.class;
+    }
+
+    private static Optional<CNN2DFormat> singleFormat(ComputationGraphConfiguration conf) {
+        List<CNN2DFormat> formats = new ArrayList<>();
+        for (GraphVertex v : conf.getVertices().values()) {
+            if (v instanceof LayerVertex lv) {
+                CNN2DFormat f = formatOf(lv.getLayerConf().getLayer());
+                if (f != null && !formats.contains(f)) {
+                    formats.add(f);
+                }
+            }
+        }
+        return formats.size() == 1 ? Optional.of(formats.get(0)) : Optional.empty();
+    }
+
+    /** @return the layer's layout; null for layers without one (activations) */
+    private static CNN2DFormat formatOf(Layer layer) {
+        if (layer instanceof ConvolutionLayer c) {
+            return c.getCnn2dDataFormat();
+        }
+        if (layer instanceof SubsamplingLayer s) {
+            return s.getCnn2dDataFormat();
+        }
+        if (layer instanceof BatchNormalization b) {
+            return b.getCnn2DFormat();
+        }
+        if (layer instanceof ZeroPaddingLayer z) {
+            return z.getDataFormat();
+        }
+        return null;
+    }
+
+    private static void setFormat(Layer layer, CNN2DFormat format) {
+        if (layer instanceof ConvolutionLayer c) {
+            c.setCnn2dDataFormat(format);
+        } else if (layer instanceof SubsamplingLayer s) {
+            s.setCnn2dDataFormat(format);
+        } else if (layer instanceof BatchNormalization b) {
+            b.setCnn2DFormat(format);
+        } else if (layer instanceof ZeroPaddingLayer z) {
+            z.setDataFormat(format);
+        }
+    }
+}
