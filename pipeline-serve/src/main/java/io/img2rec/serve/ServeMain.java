@@ -402,12 +402,8 @@ public final class ServeMain {
         }
 
         private ProfileStore openStore() throws ProfileStoreException {
-            if (store.regionMatches(true, 0, "jdbc:postgresql:", 0, "jdbc:postgresql:".length())) {
-                var settings = PostgresProfileStore.PoolSettings.DEFAULTS.withMaxConnections(storePool)
-                        .withPassword(Optional.ofNullable(System.getenv("PGPASSWORD")));
-                return PostgresProfileStore.open(store, settings);
-            }
-            return ProfileStore.open(store);
+            return ProfileStore.open(store, PostgresProfileStore.PoolSettings.DEFAULTS.withMaxConnections(storePool)
+                    .withPassword(Optional.ofNullable(System.getenv("PGPASSWORD"))));
         }
     }
 }

@@ -2,7 +2,9 @@ package io.img2rec.spark;
 
 import io.img2rec.serve.rules.ImageResult;
 import io.img2rec.serve.rules.ProfileResult;
+import io.img2rec.serve.rules.ImageStatus;
 import io.img2rec.serve.rules.RecommendationRules;
+import io.img2rec.serve.store.ProfileStore;
 import org.apache.spark.api.java.function.FlatMapGroupsFunction;
 import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.api.java.function.MapGroupsFunction;
@@ -12,6 +14,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.apache.spark.util.LongAccumulator;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Batch recommendations: input rows {@code (profile, image, name)} ({@link ImageInputs}) → per-image results
@@ -35,7 +39,9 @@ import java.util.Objects;
  *   ({@link RecommendationRules#forProfile(String, List, java.util.Collection)}), then written to
  *   {@code <output>/profiles}.</li>
  * </ol>
- * Both tables are overwritten: a re-run replaces its output, it never appends to it.
+ * Both tables are overwritten: a re-run replaces its output, it never appends to it. With a profile store
+ * ({@link StoreTarget}), a last stage adds the committed per-image rows to it ({@link ProfileStoreWriter}): the
+ * server's add, keyed by profile and SHA-256, so a retried task or a re-run adds nothing twice.
  */
 public final class BatchRecommendJob {
     /**
@@ -73,7 +79,19 @@ public final class BatchRecommendJob {
     }
 
     /** What a run wrote. */
-    public record Outcome(String imagesTable, String profilesTable, long images, long imageErrors, long profiles) {
+    public record Outcome(String imagesTable, String profilesTable, long images, long imageErrors, long profiles,
+                          Optional<StoreWrites> store) {
+    }
+
+    /**
+     * What the store stage did.
+     *
+     * @param location the store (no password)
+     * @param rows     scored images handed to the store
+     * @param added    of those, the ones new to their profile (counted by the successful task attempts: an image that
+     *                 a failed attempt added before the retry counts as already present)
+     */
+    public record StoreWrites(String location, long rows, long added) {
     }
 
     private final SparkSession spark;
@@ -86,8 +104,7 @@ public final class BatchRecommendJob {
 
     /** Scores the input rows: one output row per distinct input row, not yet de-duplicated by content. */
     public Dataset<Row> scoreImages(Dataset<Row> input) {
-        int partitions = settings.partitions() > 0 ? settings.partitions()
-                : spark.sparkContext().defaultParallelism();
+        int partitions = partitions();
         Dataset<Row> rows = input.select(ImageRows.PROFILE, ImageRows.IMAGE, ImageRows.NAME).distinct()
                 .repartition(partitions, functions.col(ImageRows.PROFILE))
                 .sortWithinPartitions(ImageRows.PROFILE, ImageRows.NAME, ImageRows.IMAGE);
@@ -136,9 +153,22 @@ public final class BatchRecommendJob {
 
     /** Scores the input and writes {@code <output>/images} and {@code <output>/profiles} (both overwritten). */
     public Outcome run(Dataset<Row> input, String output) {
+        return run(input, output, Optional.empty());
+    }
+
+    /**
+     * {@link #run(Dataset, String)}, then, with a store, adds the committed per-image rows to it. The store must have
+     * been opened on the driver first ({@link StoreTarget#opened}: migrations, schema check); the input's profile ids
+     * are checked against what the store allows before anything is scored.
+     */
+    public Outcome run(Dataset<Row> input, String output, Optional<StoreTarget> store) {
         String base = output.endsWith("/") ? output.substring(0, output.length() - 1) : output;
         String imagesTable = base + "/images";
         String profilesTable = base + "/profiles";
+        if (store.isPresent()) {
+            spark.sparkContext().setJobDescription("img2rec: check the profile ids for the profile store");
+            requireStorableProfileIds(input, store.get());
+        }
         List<String> labels = labels();
         spark.sparkContext().setJobDescription("img2rec: score images with models " + settings.spec().modelFolders());
         dedupe(scoreImages(input)).write().mode(SaveMode.Overwrite).parquet(imagesTable);
@@ -151,7 +181,61 @@ public final class BatchRecommendJob {
         long count = counts.getLong(0);
         long errors = counts.getLong(1);
         long profiles = spark.read().parquet(profilesTable).count();
+        Optional<StoreWrites> writes = store.map(target -> addToStore(storeRows(spark.read().parquet(imagesTable),
+                partitions()), target));
         spark.sparkContext().setJobDescription(null);
-        return new Outcome(imagesTable, profilesTable, count, errors, profiles);
+        return new Outcome(imagesTable, profilesTable, count, errors, profiles, writes);
+    }
+
+    private int partitions() {
+        return settings.partitions() > 0 ? settings.partitions() : spark.sparkContext().defaultParallelism();
+    }
+
+    /**
+     * What the store is given from a per-image table: the rows it can hold (decoded: analysed or without a face; not
+     * the error rows, which the server does not store either), a profile's rows in one partition, sorted by name and
+     * path — the order the server would be sent a folder in, so that of two names for one image the first by name
+     * is the one the store keeps, as {@link ImageDedupe} keeps it.
+     */
+    public static Dataset<Row> storeRows(Dataset<Row> images, int partitions) {
+        return images.where(functions.col("status").notEqual(ImageRows.statusCode(ImageStatus.ERROR))
+                        .and(functions.col("sha256").isNotNull()))
+                .repartition(partitions, functions.col(ImageRows.PROFILE))
+                .sortWithinPartitions(ImageRows.PROFILE, ImageRows.NAME, ImageRows.IMAGE);
+    }
+
+    /**
+     * Adds {@link #storeRows} to the store, one Spark job ({@code foreachPartition}, a connection pool per executor
+     * JVM). Idempotent: an image already stored for its profile changes nothing, so a retried task or a second run
+     * leaves the same state.
+     */
+    public StoreWrites addToStore(Dataset<Row> rows, StoreTarget target) {
+        spark.sparkContext().setJobDescription("img2rec: add the images to the profile store " + target.shown());
+        LongAccumulator added = spark.sparkContext().longAccumulator("img2rec: images added to the profile store");
+        LongAccumulator present = spark.sparkContext().longAccumulator(
+                "img2rec: images the profile store held already");
+        rows.foreachPartition(new ProfileStoreWriter(target, added, present));
+        return new StoreWrites(target.shown(), added.value() + present.value(), added.value());
+    }
+
+    /** Fails, naming up to five of them, when profile ids in the input are ones the store refuses. */
+    static void requireStorableProfileIds(Dataset<Row> input, StoreTarget target) {
+        List<Row> bad = input.select(ImageRows.PROFILE).distinct()
+                .where(functions.not(functions.col(ImageRows.PROFILE)
+                        .rlike("^(?:" + ProfileStore.PROFILE_ID.pattern() + ")$")))
+                .limit(5).collectAsList();
+        if (!bad.isEmpty()) {
+            String rule;
+            try {
+                ProfileStore.checkProfileId(bad.get(0).getString(0));
+                rule = "";
+            } catch (IllegalArgumentException e) {
+                rule = ": " + e.getMessage(); // the store's own words for what it allows
+            }
+            List<String> ids = bad.stream().map(r -> "'" + r.getString(0) + "'").toList();
+            throw new IllegalArgumentException("profile store " + target.shown() + " cannot hold the profiles "
+                    + String.join(", ", ids) + (bad.size() == 5 ? " (and maybe more)" : "") + rule
+                    + ". Rename them in the input, or run without --store");
+        }
     }
 }

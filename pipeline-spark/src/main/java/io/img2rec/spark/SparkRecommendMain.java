@@ -1,6 +1,7 @@
 package io.img2rec.spark;
 
 import io.img2rec.serve.api.RecommenderOptions;
+import io.img2rec.serve.store.ProfileStoreException;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -12,6 +13,7 @@ import picocli.CommandLine.Option;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
@@ -23,9 +25,12 @@ import java.util.concurrent.Callable;
  *   --models /shared/runs/vgg16-run --models /shared/runs/resnet50-run --output s3a://bucket/recommendations
  * </pre>
  *
- * Writes {@code <output>/images} and {@code <output>/profiles} (Parquet, overwritten). Exit code 0 when the job ran
+ * Writes {@code <output>/images} and {@code <output>/profiles} (Parquet, overwritten); with {@code --store}, then
+ * adds the scored images to that profile store, as the server would have (opened on the driver first: its
+ * migrations run, a newer schema is refused). Exit code 0 when the job ran
  * (bad images are error rows, not failures), 2 for bad or missing options, 1 when the job failed (an input that
- * cannot be read or lacks the {@code profile}/{@code image} columns, models that cannot be loaded), with the reason
+ * cannot be read or lacks the {@code profile}/{@code image} columns, models that cannot be loaded, a profile store
+ * that cannot be opened or cannot hold the profile ids), with the reason
  * on standard error. Sets {@code spark.executorEnv.OMP_NUM_THREADS} (and OpenBLAS's and MKL's) to
  * {@code --threads-per-task} unless given, so that tasks × threads stays within each executor's cores (in
  * {@code local[n]} mode the driver is the executor and its own environment applies).
@@ -68,6 +73,15 @@ public final class SparkRecommendMain implements Callable<Integer> {
             description = "remote images larger than this are error rows (default ${DEFAULT-VALUE})")
     long maxFileBytes;
 
+    @Option(names = "--store", description = "also add the results to this profile store, as the server's --store: "
+            + "jdbc:postgresql://host:port/database[?user=...] (password from $PGPASSWORD when the URL has none, on "
+            + "the driver and on each executor: spark.executorEnv.PGPASSWORD), or a SQLite file (local[n] only)")
+    String store;
+
+    @Option(names = "--store-pool", defaultValue = "" + StoreTarget.DEFAULT_POOL, description = "PostgreSQL store: "
+            + "connections each executor JVM holds at most (default ${DEFAULT-VALUE})")
+    int storePool;
+
     @Option(names = "--threads-per-task", defaultValue = "0", description = "native (OpenMP) threads per task; "
             + "default spark.task.cpus")
     int threadsPerTask;
@@ -108,11 +122,27 @@ public final class SparkRecommendMain implements Callable<Integer> {
         SparkSession session = own ? SparkSession.builder().config(executorThreads(new SparkConf(), threadsPerTask))
                 .appName("img2rec batch recommendations").getOrCreate() : spark;
         try {
+            // before the input is read and the models load: an unreachable database, a newer schema or a SQLite
+            // file on a cluster is known at once
+            Optional<StoreTarget> target = Optional.empty();
+            if (store != null) {
+                StoreTarget.Opened opened;
+                try {
+                    opened = StoreTarget.opened(store, storePool, session.sparkContext().master());
+                } catch (ProfileStoreException e) {
+                    throw new IllegalStateException("profile store refused: " + e.getMessage(), e);
+                }
+                out.println("profile store " + opened.target().shown() + " at schema version "
+                        + opened.schemaVersion());
+                target = Optional.of(opened.target());
+            }
             Dataset<Row> rows = ImageInputs.read(session, input, format);
-            BatchRecommendJob.Outcome outcome = new BatchRecommendJob(session, settings).run(rows, output);
+            BatchRecommendJob.Outcome outcome = new BatchRecommendJob(session, settings).run(rows, output, target);
             out.println("images: " + outcome.images() + " (" + outcome.imageErrors() + " error rows) → "
                     + outcome.imagesTable());
             out.println("profiles: " + outcome.profiles() + " → " + outcome.profilesTable());
+            outcome.store().ifPresent(w -> out.println("profile store: " + w.rows() + " images (" + w.added()
+                    + " new to their profile) → " + w.location()));
             return 0;
         } finally {
             if (own) {

@@ -1,7 +1,8 @@
 /**
  * Batch recommendations on Apache Spark: {@link io.img2rec.spark.BatchRecommendJob} scores (profile, image) rows with
  * the serving {@code Recommender}, loaded once per executor JVM ({@link io.img2rec.spark.ExecutorRecommenders}), and
- * aggregates profiles with the serving rules; Parquet out. {@link io.img2rec.spark.SparkRecommendMain} is the
- * {@code spark-submit} entry.
+ * aggregates profiles with the serving rules; Parquet out, and optionally the serving profile store
+ * ({@link io.img2rec.spark.StoreTarget}). {@link io.img2rec.spark.SparkRecommendMain} is the {@code spark-submit}
+ * entry.
  */
 package io.img2rec.spark;

@@ -29,16 +29,26 @@ public interface ProfileStore extends AutoCloseable {
 
     /**
      * Opens (creating and migrating if needed) the store at {@code location}: a {@code jdbc:postgresql://…} URL, a
-     * {@code jdbc:sqlite:…} URL, or a file path, which means SQLite.
+     * {@code jdbc:sqlite:…} URL, or a file path, which means SQLite. PostgreSQL gets the default pool.
      */
     static ProfileStore open(String location) throws ProfileStoreException {
+        return open(location, PostgresProfileStore.PoolSettings.DEFAULTS);
+    }
+
+    /**
+     * {@link #open(String)}, with {@code postgres} as the connection pool when {@code location} is a PostgreSQL URL
+     * (a SQLite store has no pool: the settings are not used). The one place that tells the stores apart by their
+     * location; the server's and the Spark job's {@code --store} both come here.
+     */
+    static ProfileStore open(String location, PostgresProfileStore.PoolSettings postgres)
+            throws ProfileStoreException {
         if (location == null || location.isBlank()) {
             throw new IllegalArgumentException("profile store location is empty: give a SQLite file path or a "
                     + "jdbc:postgresql://host:port/database URL");
         }
         String lower = location.toLowerCase(Locale.ROOT);
-        if (lower.startsWith(PostgresProfileStore.URL_PREFIX)) {
-            return PostgresProfileStore.open(location, PostgresProfileStore.PoolSettings.DEFAULTS);
+        if (isShared(location)) {
+            return PostgresProfileStore.open(location, postgres);
         }
         if (lower.startsWith(SqliteProfileStore.URL_PREFIX)) {
             return SqliteProfileStore.open(location);
@@ -48,6 +58,14 @@ public interface ProfileStore extends AutoCloseable {
                     + "path, jdbc:sqlite:<file> or jdbc:postgresql://host:port/database");
         }
         return open(Path.of(location));
+    }
+
+    /**
+     * Whether the store at {@code location} may be written by several processes at once: a PostgreSQL URL. A SQLite
+     * store (a file path or {@code jdbc:sqlite:…}) is a file that one process writes.
+     */
+    static boolean isShared(String location) {
+        return location != null && location.toLowerCase(Locale.ROOT).startsWith(PostgresProfileStore.URL_PREFIX);
     }
 
     /** Opens (creating if needed, with its folder) a SQLite database file. */
