@@ -261,9 +261,12 @@ public final class CacheShards {
             throw new CacheShardException("cache shard " + file + " has format version " + version + "; this img2rec "
                     + "reads version " + FORMAT_VERSION + " (fill the shards again with this version)");
         }
-        if (length < 2 || length > size) {
-            throw new CacheShardException("cache shard " + file + " is corrupt: header length " + length + " in a file of "
-                    + size + " bytes");
+        if (length < 2 || length > Integer.MAX_VALUE) {
+            throw new CacheShardException("cache shard " + file + " is corrupt: header length " + length);
+        }
+        if (MAGIC.length + 12L + length + CHECKSUM_BYTES > size) {
+            throw new CacheShardException("cache shard " + file + " is truncated: " + size + " bytes, shorter than its "
+                    + length + "-byte header (fill it again)");
         }
         byte[] json = new byte[(int) length];
         in.readFully(json);
