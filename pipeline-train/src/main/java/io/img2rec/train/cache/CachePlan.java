@@ -19,7 +19,8 @@ import java.util.List;
  * @param copies    augmented copies per training image (0: none)
  * @param batchSize items per forward pass (the last batch may be smaller)
  */
-public record CachePlan(List<CacheItem> items, List<String> sha256, int copies, int batchSize) {
+public record CachePlan(List<CacheItem> items, List<String> sha256, int copies, int batchSize)
+        implements java.io.Serializable {
     public CachePlan {
         items = List.copyOf(items);
         sha256 = List.copyOf(sha256);
