@@ -8,6 +8,8 @@ import io.img2rec.core.model.FreezePlan;
 import io.img2rec.core.model.GraphTopology;
 import io.img2rec.train.api.Phase;
 import io.img2rec.train.api.Stage;
+import io.img2rec.train.cache.CachePlan;
+import io.img2rec.train.cache.CacheShardException;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,11 +34,14 @@ public final class ArchitectureTraining {
     private final RunContext context;
     private final Manifest manifest;
     private final Path datasetRoot;
+    private final Path cacheShards;
 
-    ArchitectureTraining(RunContext context, Manifest manifest, Path datasetRoot) {
+    /** @param cacheShards a folder of cache shards to read the trunk cache from (filled on Spark); null: compute it */
+    ArchitectureTraining(RunContext context, Manifest manifest, Path datasetRoot, Path cacheShards) {
         this.context = context;
         this.manifest = manifest;
         this.datasetRoot = datasetRoot;
+        this.cacheShards = cacheShards;
     }
 
     /**
@@ -82,18 +87,18 @@ public final class ArchitectureTraining {
      * @param full an initialised network (base with its starting weights + top); its base is never changed, it
      *             serves as the template every best checkpoint is written from
      */
-    public Outcome run(ComputationGraph full, List<ModelSpec> specs) throws CheckpointException {
+    public Outcome run(ComputationGraph full, List<ModelSpec> specs) throws CheckpointException, CacheShardException {
         PipelineConfig config = context.config();
         String arch = config.model().architecture().configName();
         List<ManifestEntry> entries = manifest.entries();
         int fineTuneEpochs = config.train().fineTune().epochs();
-        int copies = config.augment().enabled() && fineTuneEpochs > 0 ? config.augment().copies() : 0;
-        ImageSplits images = ImageSplits.of(entries, config.labels(), copies);
+        CachePlan cachePlan = CachePlan.of(config, entries);
+        ImageSplits images = ImageSplits.of(entries, config.labels(), cachePlan.copies());
 
         FreezePlan plan = GraphTopology.of(full.getConfiguration()).lastLayersTrainable(config.model().unfrozenLayers());
         LOG.info("{}: last {} layers trainable: {}; frozen-layer cache at {}", arch, config.model().unfrozenLayers(),
                 plan.trainable(), plan.boundary());
-        try (TrunkCaches caches = TrunkCaches.build(config, full, plan, entries, datasetRoot, copies,
+        try (TrunkCaches caches = TrunkCaches.build(config, full, plan, entries, datasetRoot, cachePlan, cacheShards,
                 context.run().cache(), context.hooks())) {
             List<ModelOutcome> outcomes = new ArrayList<>();
             Duration top = Duration.ZERO;

@@ -75,6 +75,12 @@ public final class TrainingJob {
         return root.isAbsolute() ? root : projectRoot.resolve(root).normalize();
     }
 
+    /** The folder of cache shards the run reads its trunk cache from ({@code cache.shards}); null: none. */
+    public Path cacheShards() {
+        return config.cache().shardsFolder()
+                .map(p -> p.isAbsolute() ? p : projectRoot.resolve(p).normalize()).orElse(null);
+    }
+
     /** The untrained network a run starts from (before its weights are loaded): base + top, seeded. */
     public static ComputationGraph network(PipelineConfig config) {
         ModelConfig model = config.model();
@@ -164,7 +170,8 @@ public final class TrainingJob {
                 specs.add(ModelSpec.multilabel(config.labels()));
             }
             var context = new RunContext(config, run, provenance, EpochLog.open(run.epochMetrics()), hooks);
-            ArchitectureTraining.Outcome outcome = new ArchitectureTraining(context, manifest, datasetRoot())
+            ArchitectureTraining.Outcome outcome = new ArchitectureTraining(context, manifest, datasetRoot(),
+                    cacheShards())
                     .run(full, specs);
             PredictionsCsv.write(run.predictions(),
                     RunOutputs.predictions(config.model().architecture().configName(), manifest, outcome));

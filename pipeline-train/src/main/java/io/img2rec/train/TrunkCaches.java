@@ -1,15 +1,16 @@
 package io.img2rec.train;
 
 import io.img2rec.core.config.PipelineConfig;
-import io.img2rec.core.image.InputEncoder;
 import io.img2rec.core.manifest.ManifestEntry;
-import io.img2rec.core.manifest.Split;
 import io.img2rec.core.model.FreezePlan;
 import io.img2rec.core.model.GraphTopology;
 import io.img2rec.core.model.TrunkHeadSplit;
 import io.img2rec.train.api.Stage;
-import io.img2rec.train.augment.KerasAugmenter;
+import io.img2rec.train.cache.CacheFingerprint;
 import io.img2rec.train.cache.CacheItem;
+import io.img2rec.train.cache.CachePlan;
+import io.img2rec.train.cache.CacheShardFolder;
+import io.img2rec.train.cache.CacheShardException;
 import io.img2rec.train.cache.FrozenTrunkCache;
 import io.img2rec.train.cache.ImageInputs;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -56,33 +57,26 @@ final class TrunkCaches implements AutoCloseable {
     }
 
     /**
-     * Splits {@code full} at {@code plan}'s boundary and fills the caches.
+     * Splits {@code full} at {@code plan}'s boundary and fills the caches: the trunk cache computed here, or read
+     * from {@code shards} (filled on Spark) after checking they are the cache this run would compute.
      *
-     * @param full     base + top with its starting weights; not changed
-     * @param entries  the run's images, in manifest order
-     * @param copies   augmented copies per training image (0: none)
-     * @param spillDir where rows beyond the RAM budget go
+     * @param full      base + top with its starting weights; not changed
+     * @param entries   the run's images, in manifest order
+     * @param cachePlan the items to cache ({@link CachePlan#of(PipelineConfig, List)} of {@code entries})
+     * @param shards    a folder of cache shards to read instead of running the trunk; null: run it
+     * @param spillDir  where rows beyond the RAM budget go
+     * @throws CacheShardException the shards cannot be read or were filled for another run
      */
     static TrunkCaches build(PipelineConfig config, ComputationGraph full, FreezePlan plan, List<ManifestEntry> entries,
-                             Path datasetRoot, int copies, Path spillDir, TrainingHooks hooks) {
+                             Path datasetRoot, CachePlan cachePlan, Path shards, Path spillDir, TrainingHooks hooks)
+            throws CacheShardException {
         String arch = config.model().architecture().configName();
         int n = entries.size();
-        List<CacheItem> items = new ArrayList<>();
-        List<CacheItem> originals = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            originals.add(new CacheItem(i, CacheItem.ORIGINAL));
-            items.add(new CacheItem(i, CacheItem.ORIGINAL));
-            if (copies > 0 && entries.get(i).split() == Split.TRAIN) {
-                for (int k = 0; k < copies; k++) {
-                    items.add(new CacheItem(i, k));
-                }
-            }
-        }
-        var inputs = new ImageInputs(entries.stream().map(e -> datasetRoot.resolve(e.path())).toList(),
-                entries.stream().map(ManifestEntry::sha256).toList(), InputEncoder.of(config.model()),
-                copies > 0 ? new KerasAugmenter(config.augment()) : null, config.seed());
+        List<CacheItem> items = cachePlan.items();
+        List<CacheItem> originals = cachePlan.originals();
+        var inputs = ImageInputs.forPlan(config, cachePlan, i -> datasetRoot.resolve(entries.get(i).path()));
         long budget = config.cache().ramBudgetMb() * 1024L * 1024L;
-        int batchSize = config.train().batchSize();
+        int batchSize = cachePlan.batchSize();
         Map<Stage, Duration> durations = new EnumMap<>(Stage.class);
 
         TrunkHeadSplit split = TrunkHeadSplit.of(full, plan);
@@ -93,8 +87,17 @@ final class TrunkCaches implements AutoCloseable {
             double rate;
             hooks.listener().stageStarted(Stage.CACHE, arch);
             try (StageProgress p = StageProgress.start(hooks, Stage.CACHE, arch, arch + " frozen layers", items.size())) {
-                trunk = FrozenTrunkCache.build(split.trunk(), split.boundary(), inputs, items, batchSize, budget,
-                        spillDir, p::step);
+                if (shards == null) {
+                    trunk = FrozenTrunkCache.build(split.trunk(), split.boundary(), inputs, items, batchSize, budget,
+                            spillDir, p::step);
+                } else {
+                    CacheFingerprint expected = CacheFingerprint.of(config, cachePlan, split.trunk(), split.boundary());
+                    CacheShardFolder folder = CacheShardFolder.open(shards).verify(expected, cachePlan);
+                    LOG.info("{}: reading the frozen-layer cache from {} shards in {} (cache.shards)", arch,
+                            folder.files().size(), shards);
+                    trunk = FrozenTrunkCache.fromShards(folder, budget, spillDir);
+                    p.step(items.size());
+                }
                 Duration took = p.elapsed();
                 durations.put(Stage.CACHE, took);
                 rate = items.size() / Math.max(took.toNanos() / 1e9, 1e-9);
@@ -127,7 +130,7 @@ final class TrunkCaches implements AutoCloseable {
             }
             return new TrunkCaches(split, topSplit, trunk, features, durations, rate,
                     Collections.unmodifiableMap(failed));
-        } catch (RuntimeException | Error e) {
+        } catch (CacheShardException | RuntimeException | Error e) {
             closeAll(split, topSplit, trunk, features);
             throw e;
         }

@@ -187,6 +187,10 @@ public final class ConfigKeys {
     static final ConfigKey<Long> CACHE_RAM_BUDGET_MB = execution("cache.ram_budget_mb",
             ConfigType.longInteger(0, 1_000_000), b -> 2048L, c -> c.cache().ramBudgetMb(),
             "frozen-layer activations beyond this many MB spill to disk in the run folder");
+    static final ConfigKey<java.util.Optional<Path>> CACHE_SHARDS = execution("cache.shards",
+            ConfigType.optionalPath("a folder of frozen-layer cache shards"), b -> java.util.Optional.empty(),
+            c -> c.cache().shardsFolder(),
+            "read the frozen-layer cache from shards filled on Spark (docs/SPARK.md) instead of computing it; none: compute it");
 
     private static final List<ConfigKey<?>> ALL = List.copyOf(REGISTRY.values());
     private static final Set<String> SECTIONS = sectionsOf(ALL);

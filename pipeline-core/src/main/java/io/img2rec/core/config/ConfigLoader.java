@@ -296,7 +296,8 @@ public final class ConfigLoader {
                     v.get(AUGMENT_SHEAR), brightness.low(), brightness.high(), v.get(AUGMENT_ROTATION),
                     v.get(AUGMENT_WIDTH_SHIFT), v.get(AUGMENT_HEIGHT_SHIFT), v.get(AUGMENT_HORIZONTAL_FLIP));
         });
-        CacheConfig cache = g.of("cache", () -> base.get().cache(), () -> new CacheConfig(v.get(CACHE_RAM_BUDGET_MB)));
+        CacheConfig cache = g.of("cache", () -> base.get().cache(), () -> new CacheConfig(v.get(CACHE_RAM_BUDGET_MB),
+                v.get(CACHE_SHARDS).orElse(null)));
         return g.of("", base, () -> new PipelineConfig(v.get(NAME), v.get(SEED), v.get(LABELS), data, model, train,
                 augment, cache, v.get(RUNS_DIR)));
     }

@@ -193,6 +193,34 @@ abstract class ConfigType<T> {
         };
     }
 
+    /** A folder, or {@code none} for no folder ({@link Optional#empty()}); relative paths resolved by the user. */
+    static ConfigType<java.util.Optional<Path>> optionalPath(String allowed) {
+        ConfigType<Path> path = path(allowed);
+        return new ConfigType<>() {
+            @Override
+            String allowed() {
+                return "none or " + allowed;
+            }
+
+            @Override
+            java.util.Optional<Path> parse(JsonNode node) {
+                if (node.isNull() || (node.isValueNode() && node.asText().equals(NONE))) {
+                    return java.util.Optional.empty();
+                }
+                Path value = path.parse(node);
+                return value == null ? null : java.util.Optional.of(value);
+            }
+
+            @Override
+            Object toYaml(java.util.Optional<Path> value) {
+                return value.map(Path::toString).orElse(NONE);
+            }
+        };
+    }
+
+    /** The text that says "no value" for an optional key. */
+    static final String NONE = "none";
+
     /**
      * A list of at least {@code minSize} names, each matching {@code pattern} ({@code allowedName} says how in words);
      * a single text {@code a,b} (as a {@code -D} override arrives) is split at commas.

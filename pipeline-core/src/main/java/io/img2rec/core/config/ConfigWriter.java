@@ -39,6 +39,24 @@ public final class ConfigWriter {
         return Sha256.of(identityYaml(c));
     }
 
+    /**
+     * Every written key's value as one-line YAML text, by dotted name, in declaration order (for records that keep
+     * a few keys of a config and messages that compare them, e.g. a cache fingerprint).
+     */
+    public static Map<String, String> values(PipelineConfig c) {
+        var out = new LinkedHashMap<String, String>();
+        for (ConfigKey<?> key : ConfigKeys.all()) {
+            if (key.written()) {
+                out.put(key.path(), shown(key, c));
+            }
+        }
+        return out;
+    }
+
+    private static <T> String shown(ConfigKey<T> key, PipelineConfig c) {
+        return key.type().show(key.valueIn(c));
+    }
+
     private static String write(Map<String, Object> tree) {
         try {
             return YAML.writeValueAsString(tree);

@@ -205,6 +205,16 @@ public final class Training {
         }
 
         /**
+         * Reads the frozen-layer cache from a folder of shards filled on Spark ({@code cache.shards}; see
+         * docs/SPARK.md) instead of computing it; the run refuses shards filled for another config, dataset or
+         * weights (the message names each differing field).
+         */
+        public Builder optCacheShards(Path folder) {
+            overrides.put("cache.shards", Objects.requireNonNull(folder, "folder").toString());
+            return this;
+        }
+
+        /**
          * The folder relative {@code data.root} and {@code runs_dir} resolve against, whose git commit goes into
          * provenance; default: the working directory.
          */

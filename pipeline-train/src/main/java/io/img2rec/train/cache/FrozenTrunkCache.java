@@ -105,6 +105,73 @@ public final class FrozenTrunkCache implements AutoCloseable {
                 (System.nanoTime() - start) / 1e9);
     }
 
+    /**
+     * The cache a folder of shards holds (checked with {@link CacheShardFolder#verify} first): every shard's rows
+     * read into stores with the same RAM budget and spill as {@link #build}, each file's checksum verified; the
+     * failures the fill recorded kept with their reasons.
+     *
+     * @throws CacheShardException a shard is corrupt, truncated or disagrees with the others on the vertex shapes
+     */
+    public static FrozenTrunkCache fromShards(CacheShardFolder shards, long ramBudgetBytes, Path spillDir)
+            throws CacheShardException {
+        long start = System.nanoTime();
+        List<CacheShards.Vertex> vertices = null;
+        for (CacheShards.Header header : shards.headers()) {
+            if (!header.items().isEmpty()) {
+                if (vertices == null) {
+                    vertices = header.vertices();
+                } else if (!vertices.equals(header.vertices())) {
+                    throw new CacheShardException("the cache shards in " + shards.folder() + " disagree on the "
+                            + "activation shapes (" + header.fromBatch() + "..): fill the folder again");
+                }
+            }
+        }
+        List<String> boundary = shards.headers().get(0).fingerprint().boundary();
+        List<long[]> shapes = new ArrayList<>();
+        List<ActivationStore> stores = new ArrayList<>();
+        Map<CacheItem, Integer> rows = new HashMap<>();
+        Map<CacheItem, String> failures = new LinkedHashMap<>();
+        if (vertices != null) {
+            for (int b = 0; b < vertices.size(); b++) {
+                shapes.add(vertices.get(b).shape());
+                String safeName = boundary.get(b).replaceAll("[^A-Za-z0-9_.-]", "_");
+                stores.add(new ActivationStore(vertices.get(b).rowLength(), ramBudgetBytes / vertices.size(),
+                        spillDir.resolve("cache-" + System.identityHashCode(stores) + "-" + b + "-" + safeName
+                                + ".f32")));
+            }
+        }
+        try {
+            for (int s = 0; s < shards.files().size(); s++) {
+                CacheShards.Header header = shards.headers().get(s);
+                int first = stores.isEmpty() ? 0 : stores.get(0).size();
+                CacheShards.readRows(shards.files().get(s), (vertex, index, row) -> stores.get(vertex).append(row, 0));
+                for (int i = 0; i < header.items().size(); i++) {
+                    rows.put(header.items().get(i).item(), first + i);
+                }
+                header.failures().forEach(f -> failures.put(f.item(), f.reason()));
+            }
+        } catch (CacheShardException | RuntimeException | Error e) {
+            stores.forEach(ActivationStore::close);
+            throw e;
+        }
+        return new FrozenTrunkCache(List.copyOf(boundary), shapes, stores, rows, failures,
+                (System.nanoTime() - start) / 1e9);
+    }
+
+    /** The shape of one item's activations per boundary vertex (empty when no item could be cached). */
+    public List<long[]> shapes() {
+        return shapes.stream().map(long[]::clone).toList();
+    }
+
+    /** Copies {@code item}'s activations at boundary vertex {@code vertex} into {@code target} (C order). */
+    public void row(CacheItem item, int vertex, float[] target) {
+        Integer row = rows.get(item);
+        if (row == null) {
+            throw new IllegalArgumentException("not in the cache: " + item);
+        }
+        stores.get(vertex).read(row, target, 0);
+    }
+
     /** This cache as the source of another stage (e.g. phase-1 features computed from the phase-2 boundary). */
     public BatchSource asSource() {
         return items -> {

@@ -22,7 +22,8 @@ import java.util.Map;
  * the order in which items are produced.
  */
 public final class ImageInputs implements BatchSource {
-    private final List<Path> files;
+    private final ImageFiles files;
+    private final int images;
     private final List<String> contentHashes;
     private final InputEncoder encoder;
     private final KerasAugmenter augmenter;
@@ -35,14 +36,46 @@ public final class ImageInputs implements BatchSource {
      */
     public ImageInputs(List<Path> files, List<String> contentHashes, InputEncoder encoder, KerasAugmenter augmenter,
                        long seed) {
-        if (files.size() != contentHashes.size()) {
-            throw new IllegalArgumentException(files.size() + " files but " + contentHashes.size() + " hashes");
-        }
-        this.files = List.copyOf(files);
+        this(indexed(files, contentHashes.size()), contentHashes, encoder, augmenter, seed);
+    }
+
+    /**
+     * @param files         the file of an image index, asked for when a batch needs it (e.g. fetched from a
+     *                      remote file system); an {@link java.io.IOException} is that image's failure
+     * @param contentHashes SHA-256 per image index (seeds the augmentation)
+     */
+    public ImageInputs(ImageFiles files, List<String> contentHashes, InputEncoder encoder, KerasAugmenter augmenter,
+                       long seed) {
+        this.files = java.util.Objects.requireNonNull(files, "files");
+        this.images = contentHashes.size();
         this.contentHashes = List.copyOf(contentHashes);
         this.encoder = encoder;
         this.augmenter = augmenter;
         this.seed = seed;
+    }
+
+    /** Where an image's file is, by image index. */
+    @FunctionalInterface
+    public interface ImageFiles {
+        Path file(int image) throws java.io.IOException;
+    }
+
+    /**
+     * The inputs a run's config implies for its cache plan: its input size, resize and pre-processing, the
+     * augmentation (when the plan has copies) and its seed. The one place the trainer and the Spark fill build them.
+     */
+    public static ImageInputs forPlan(io.img2rec.core.config.PipelineConfig config, CachePlan plan,
+                                      ImageFiles files) {
+        return new ImageInputs(files, plan.sha256(), InputEncoder.of(config.model()),
+                plan.copies() > 0 ? new KerasAugmenter(config.augment()) : null, config.seed());
+    }
+
+    private static ImageFiles indexed(List<Path> files, int images) {
+        if (files.size() != images) {
+            throw new IllegalArgumentException(files.size() + " files but " + images + " hashes");
+        }
+        List<Path> copy = List.copyOf(files);
+        return copy::get;
     }
 
     @Override
@@ -58,9 +91,14 @@ public final class ImageInputs implements BatchSource {
             if (item.image() != lastImage) {
                 lastImage = item.image();
                 try {
-                    sized = encoder.resized(ImageDecoder.decode(files.get(item.image())));
+                    if (item.image() >= images) {
+                        throw new IndexOutOfBoundsException("image " + item.image() + " of " + images);
+                    }
+                    sized = encoder.resized(ImageDecoder.decode(files.file(item.image())));
                     lastFailure = null;
-                } catch (ImageDecodeException | RuntimeException e) {
+                } catch (IndexOutOfBoundsException e) {
+                    throw e;
+                } catch (ImageDecodeException | java.io.IOException | RuntimeException e) {
                     sized = null;
                     lastFailure = e.getMessage();
                 }
