@@ -9,13 +9,11 @@ import io.img2rec.core.manifest.ManifestCsv;
 import io.img2rec.core.manifest.ManifestException;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -80,16 +78,8 @@ public final class SparkCacheFillMain implements Callable<Integer> {
         SparkCacheFillMain main = new SparkCacheFillMain();
         main.spark = spark;
         main.out = out;
-        return new CommandLine(main).setOut(new java.io.PrintWriter(out, true, StandardCharsets.UTF_8))
-                .setErr(new java.io.PrintWriter(err, true, StandardCharsets.UTF_8))
-                .setExecutionExceptionHandler((e, cmd, parsed) -> {
-                    err.println("img2rec-spark-cache: " + e.getMessage());
-                    if (!(e instanceof ConfigException || e instanceof ManifestException)) {
-                        e.printStackTrace(err);
-                    }
-                    return 1;
-                })
-                .execute(args);
+        return SparkCommands.execute(main, "img2rec-spark-cache", args, out, err,
+                e -> e instanceof ConfigException || e instanceof ManifestException);
     }
 
     @Override

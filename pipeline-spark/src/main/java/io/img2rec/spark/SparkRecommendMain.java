@@ -6,12 +6,10 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -101,14 +99,7 @@ public final class SparkRecommendMain implements Callable<Integer> {
         SparkRecommendMain main = new SparkRecommendMain();
         main.spark = spark;
         main.out = out;
-        return new CommandLine(main).setOut(new java.io.PrintWriter(out, true, StandardCharsets.UTF_8))
-                .setErr(new java.io.PrintWriter(err, true, StandardCharsets.UTF_8))
-                .setExecutionExceptionHandler((e, cmd, parsed) -> {
-                    err.println("img2rec-spark: " + e.getMessage());
-                    e.printStackTrace(err);
-                    return 1;
-                })
-                .execute(args);
+        return SparkCommands.execute(main, "img2rec-spark", args, out, err, e -> false);
     }
 
     @Override
