@@ -51,6 +51,7 @@ public final class HeadTrainer {
                              IntConsumer progress) {
         ForwardOnlyHelpers.install(head); // M2.1's oneDNN backward is wrong in NHWC; idempotent
         weights.applyTo(head); // idempotent
+        PreOutputReuse.enable(head); // each convolution's forward pass once per step, not twice; idempotent
         SplittableRandom random = new SplittableRandom(epochSeed);
         List<CacheItem> items = data.epochItems(random);
         Nd4j.getRandom().setSeed(random.nextLong()); // dropout masks of this epoch
