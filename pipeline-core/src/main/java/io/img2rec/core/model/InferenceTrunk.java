@@ -46,9 +46,16 @@ public final class InferenceTrunk implements AutoCloseable {
     private final CNN2DFormat trained;   // null when the graph has no single spatial layout
     private final String why;
     private final boolean ownsSource;
+    private final int foldedBatchNorms;
 
     private InferenceTrunk(ComputationGraph source, ComputationGraph twin, CNN2DFormat trained, String why,
                            boolean ownsSource) {
+        this(source, twin, trained, why, ownsSource, 0);
+    }
+
+    private InferenceTrunk(ComputationGraph source, ComputationGraph twin, CNN2DFormat trained, String why,
+                           boolean ownsSource, int foldedBatchNorms) {
+        this.foldedBatchNorms = foldedBatchNorms;
         this.source = source;
         this.twin = twin;
         this.trained = trained;
@@ -105,16 +112,20 @@ public final class InferenceTrunk implements AutoCloseable {
                 setFormat(lv.getLayerConf().getLayer(), target);
             }
         }
+        List<BatchNormFolding.Pair> folds = BatchNormFolding.pairs(twinConf);
+        BatchNormFolding.removeBatchNorms(twinConf, folds);
         ComputationGraph twin = new ComputationGraph(twinConf);
         twin.init();
         try {
             ParameterTransfer.copyParams(trunk, twin);
+            BatchNormFolding.foldParameters(trunk, twin, folds);
         } catch (RuntimeException e) {
             twin.close();
             throw e;
         }
         return new InferenceTrunk(trunk, twin, trained.get(), "in " + target + " (a twin of the " + trained.get()
-                + " graph; " + layout.reason() + ")", owns);
+                + " graph" + (folds.isEmpty() ? "" : ", " + folds.size() + " batch norms folded into their convolutions")
+                + "; " + layout.reason() + ")", owns, folds.size());
     }
 
     /**
@@ -172,6 +183,11 @@ public final class InferenceTrunk implements AutoCloseable {
     /** @return whether a twin in another layout runs the forward passes */
     public boolean runsTwin() {
         return twin != null;
+    }
+
+    /** @return how many batch norms the twin folded into their convolutions ({@link BatchNormFolding}); 0 without a twin */
+    public int foldedBatchNorms() {
+        return foldedBatchNorms;
     }
 
     /** @return how the forward pass runs and why, for logs */
