@@ -32,8 +32,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * variance {@code [1, C]} in both layouts, so parameters copy by name without any permutation
  * ({@link ParameterTransfer#copyParams}; {@code InferenceTrunkTest} proves the outputs equal to float tolerance).
  * Inputs are permuted into the twin's layout and outputs back. A twin also folds each inference-mode batch norm
- * into the convolution in front of it ({@link BatchNormFolding}), one pass fewer per such activation. A graph that is not purely spatial, or whose layers
- * disagree on their layout, runs as it is.
+ * into the convolution in front of it ({@link BatchNormFolding}), one pass fewer per such activation. A graph that
+ * is not purely spatial, or whose layers disagree on their layout, runs as it is.
  *
  * <p>Inference mode only (batch norm on running statistics), and only for frozen graphs: the twin is a copy, so a
  * later change of the source graph's parameters does not reach it. Not thread-safe (neither is
