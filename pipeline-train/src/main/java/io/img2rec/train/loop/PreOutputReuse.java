@@ -24,9 +24,7 @@ final class PreOutputReuse {
 
     /** Sets {@link CacheMode#DEVICE} on {@code graph}'s configuration and layers; idempotent. */
     static void enable(ComputationGraph graph) {
-        if (graph.getConfiguration().getCacheMode() != CacheMode.DEVICE) {
-            graph.getConfiguration().setCacheMode(CacheMode.DEVICE);
-        }
+        graph.getConfiguration().setCacheMode(CacheMode.DEVICE);
         graph.setCacheMode(CacheMode.DEVICE);
     }
 }
