@@ -27,7 +27,6 @@ import org.nd4j.linalg.learning.AdamUpdater;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 
-import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.Optional;
 
@@ -41,11 +40,12 @@ import java.util.Optional;
  * <p>It performs DL4J's operations in DL4J's order with DL4J's own pieces: the input pre-processor, the layers'
  * activation functions, the output layer's loss ({@code computeScore} / {@code computeGradient}), the dropout mask
  * from {@code DropOutInverted} on {@code Nd4j.getRandom()} (the same draws, in the same order, as
- * {@code Dropout.applyDropout}), the same GEMM calls into the same gradient views, and the graph's
- * {@code ComputationGraphUpdater} (minibatch division, Adam/…, the updater state a checkpoint saves), then
- * {@code params -= update} and the iteration count, as {@code StochasticGradientDescent} does. So a graph trained
- * here is the graph {@code fit} would have produced, and it saves, loads and resumes as one (proved in
- * {@code DenseTopStepTest}).
+ * {@code Dropout.applyDropout}), the same GEMM calls into the same gradient views; then, for a plain Adam
+ * updater, {@link HeapAdam} (the dense weight gradient and libnd4j's Adam in one pass, the moments on the heap
+ * until {@link #flush}), otherwise the graph's {@code ComputationGraphUpdater} and {@code params -= update}; and the
+ * iteration count, as {@code StochasticGradientDescent} keeps it. So a graph trained here is the graph {@code fit}
+ * would have produced — bit for bit where OpenBLAS sums the weight gradient as {@link HeapAdam} does, to float
+ * rounding elsewhere — and, once flushed, it saves, loads and resumes as one (proved in {@code DenseTopStepTest}).
  *
  * <p>Only plain tops qualify ({@link #of} says why not otherwise): no regularisation, weight noise, constraints,
  * gradient normalisation, layer norm, dropout schedules or dropout on the layers themselves; float parameters;
@@ -61,7 +61,8 @@ public final class DenseTopStep {
     private final IActivation outputActivation;
     private final ILossFunction loss;
     private final LayerWorkspaceMgr workspaces = LayerWorkspaceMgr.noWorkspaces();
-    private int inPlaceUpdates;
+    private HeapAdam heap; // while fit runs Adam on the heap; null after flush
+    private int heapUpdates;
     private INDArray ones;
 
     private DenseTopStep(ComputationGraph graph, InputPreProcessor preProcessor, Layer dense, double keepProbability,
@@ -150,7 +151,8 @@ public final class DenseTopStep {
     }
 
     /**
-     * One iteration on a batch, as {@code graph.fit(new MultiDataSet(input, labels))} does it.
+     * One iteration on a batch, as {@code graph.fit(new MultiDataSet(input, labels))} does it. Adam's moments may
+     * stay on the heap until {@link #flush}.
      *
      * @return the score {@code graph.score()} would report: the batch's mean loss
      */
@@ -199,14 +201,24 @@ public final class DenseTopStep {
         INDArray delta1 = denseActivation.backprop(z1, epsilon).getFirst();
         INDArray gw1 = gradientView(dense, DefaultParamInitializer.WEIGHT_KEY);
         INDArray gb1 = gradientView(dense, DefaultParamInitializer.BIAS_KEY);
-        Nd4j.gemm(x, delta1, gw1, true, false, 1.0, 0.0);
         delta1.sum(gb1, 0);
 
-        // update: Adam in place, or the graph's updater on its flattened gradient and params -= update
+        // update: Adam on the heap with the dense weight gradient computed in its pass, or the dense weight
+        // gradient here and the graph's updater on the flattened gradient, then params -= update
         // (StochasticGradientDescent)
         ComputationGraphConfiguration conf = graph.getConfiguration();
         int iteration = conf.getIterationCount();
-        if (!adamInPlace(iteration, (int) n)) {
+        HeapAdam.Coefficients adam = heapAdam(iteration, w1, gw1);
+        if (adam != null) {
+            if (heap == null) {
+                heap = HeapAdam.load(graph.params(), graph.getFlattenedGradients(), adamState().getM(),
+                        adamState().getV(), (int) w1.size(0), (int) w1.size(1));
+            }
+            heap.step(adam, (int) n, x, delta1);
+            heapUpdates++;
+        } else {
+            flush();
+            Nd4j.gemm(x, delta1, gw1, true, false, 1.0, 0.0);
             Gradient gradient = new DefaultGradient(graph.getFlattenedGradients());
             String denseName = dense.conf().getLayer().getLayerName() + "_";
             String outputName = output.conf().getLayer().getLayerName() + "_";
@@ -244,79 +256,52 @@ public final class DenseTopStep {
     }
 
     /**
-     * The updater's three passes over every parameter — {@code gradient /= batch}, libnd4j's Adam
-     * ({@code updaterAdam.cpp}: {@code m = β1·m + g·(1−β1)}, {@code v = β2·v + g·g·(1−β2)},
-     * {@code u = m·α_t / (√v + ε)} with {@code α_t = lr·√(1−β2^t) / (1−β1^t)}) and {@code params −= u} — as one
-     * single-threaded Java pass over the same off-heap arrays, in the same float operations in the same order
-     * (Java's float arithmetic is IEEE 754 like the C++ loop's, which this build compiles without FMA
-     * contraction; {@code DenseTopStepTest} checks the equality bit for bit). For a top of 2.1 M parameters this
-     * pass is most of an iteration's cost, and on a shared host two OpenMP threads made it up to 3× slower than one.
-     *
-     * @return false when the graph's updater is not a single plain Adam block (then the caller runs DL4J's)
+     * Writes what {@link #fit} keeps on the heap (Adam's moments) back into the graph's updater state. Call it
+     * before the graph's updater state is read or saved and when the epoch ends; {@link HeadTrainer} does. The
+     * parameters are in the graph after every {@code fit}.
      */
-    private boolean adamInPlace(int iteration, int batch) {
-        var updater = graph.getUpdater(true);
-        if (updater.getUpdaterBlocks().size() != 1 || !graph.getConfiguration().getDefaultConfiguration().isMiniBatch()) {
-            return false;
+    public void flush() {
+        if (heap != null) {
+            heap.flush();
+            heap = null;
         }
-        var block = updater.getUpdaterBlocks().get(0);
-        if (!(block.getGradientUpdater() instanceof AdamUpdater adam) || adam.getM() == null
-                || block.getParamOffsetStart() != 0 || block.getParamOffsetEnd() != graph.numParams()
-                || adam.getConfig().getLearningRateSchedule() != null) {
-            return false;
-        }
-        INDArray params = graph.params();
-        INDArray gradient = graph.getFlattenedGradients();
-        INDArray m = adam.getM();
-        INDArray v = adam.getV();
-        long length = params.length();
-        for (INDArray a : new INDArray[] {params, gradient, m, v}) {
-            if (a.length() != length || a.elementWiseStride() != 1 || a.dataType() != DataType.FLOAT) {
-                return false;
-            }
-        }
-        Adam config = adam.getConfig();
-        adam((float) config.getLearningRate(iteration, graph.getConfiguration().getEpochCount()),
-                (float) config.getBeta1(), (float) config.getBeta2(), (float) config.getEpsilon(), iteration, batch,
-                (int) length, params.data().asNioFloat(), (int) params.offset(), gradient.data().asNioFloat(),
-                (int) gradient.offset(), m.data().asNioFloat(), (int) m.offset(), v.data().asNioFloat(),
-                (int) v.offset());
-        inPlaceUpdates++;
-        return true;
     }
 
     /**
-     * {@code g /= batch}, then libnd4j's Adam (M2.1 {@code updaterAdam.cpp}, its float operations in its order;
-     * {@code α_t} as it computes it, partly in double), then {@code p −= u}; the gradient array is left holding
-     * the update, as DL4J leaves it.
+     * Adam's constants for this iteration when the graph's updater is one plain Adam block over every parameter
+     * laid out as {@link HeapAdam} needs; null otherwise (then DL4J's updater runs). For a top of 2.1 M parameters
+     * the update is most of an iteration's cost: libnd4j runs it as three passes (divide, Adam, subtract), and on a
+     * shared host two OpenMP threads made them up to 3× slower than one.
      */
-    static void adam(float lr, float beta1, float beta2, float epsilon, int iteration, int batch, int length,
-                     FloatBuffer p, int po, FloatBuffer g, int go, FloatBuffer m, int mo, FloatBuffer v, int vo) {
-        float t = (float) iteration + 1;
-        float beta1T = (float) Math.pow(beta1, t);
-        float beta2T = (float) Math.pow(beta2, t);
-        float alpha = (float) ((lr * (float) Math.sqrt((float) (1.0 - beta2T))) / (1.0 - beta1T));
-        if (Float.isNaN(alpha) || alpha == 0 || Float.isInfinite(alpha)) {
-            alpha = epsilon;
+    private HeapAdam.Coefficients heapAdam(int iteration, INDArray w1, INDArray gw1) {
+        AdamUpdater adam = adamState();
+        if (adam == null || !graph.getConfiguration().getDefaultConfiguration().isMiniBatch()
+                || adam.getConfig().getLearningRateSchedule() != null
+                || !HeapAdam.fits(graph.params(), graph.getFlattenedGradients(), adam.getM(), adam.getV(), w1, gw1)) {
+            return null;
         }
-        float keep1 = 1 - beta1;
-        float keep2 = 1 - beta2;
-        float divisor = batch;
-        for (int i = 0; i < length; i++) {
-            float gi = g.get(go + i) / divisor;
-            float mi = beta1 * m.get(mo + i) + gi * keep1;
-            float vi = beta2 * v.get(vo + i) + gi * gi * keep2;
-            float update = (mi * alpha) / ((float) Math.sqrt(vi) + epsilon);
-            m.put(mo + i, mi);
-            v.put(vo + i, vi);
-            g.put(go + i, update);
-            p.put(po + i, p.get(po + i) - update);
-        }
+        Adam config = adam.getConfig();
+        return HeapAdam.Coefficients.of((float) config.getLearningRate(iteration, graph.getConfiguration().getEpochCount()),
+                (float) config.getBeta1(), (float) config.getBeta2(), (float) config.getEpsilon(), iteration);
     }
 
-    /** How many iterations updated with {@link #adam} instead of DL4J's updater. */
-    int inPlaceUpdates() {
-        return inPlaceUpdates;
+    /** The graph's Adam updater when it is a single block over all parameters with its state allocated. */
+    private AdamUpdater adamState() {
+        var updater = graph.getUpdater(true);
+        if (updater.getUpdaterBlocks().size() != 1) {
+            return null;
+        }
+        var block = updater.getUpdaterBlocks().get(0);
+        if (!(block.getGradientUpdater() instanceof AdamUpdater adam) || adam.getM() == null
+                || block.getParamOffsetStart() != 0 || block.getParamOffsetEnd() != graph.numParams()) {
+            return null;
+        }
+        return adam;
+    }
+
+    /** How many iterations updated with {@link HeapAdam} instead of DL4J's updater. */
+    int heapUpdates() {
+        return heapUpdates;
     }
 
     /** {@code BaseLayer.preOutput}: {@code x·W + b} into a new c-order array. */

@@ -58,22 +58,28 @@ public final class HeadTrainer {
         DenseTopStep step = direct(head).orElse(null);
         double lossSum = 0;
         int batches = 0;
-        for (int from = 0; from < items.size(); from += batchSize) {
-            List<CacheItem> batch = items.subList(from, Math.min(items.size(), from + batchSize));
-            INDArray[] inputs = data.cache().batch(batch);
-            float[][] truth = new float[batch.size()][];
-            for (int i = 0; i < batch.size(); i++) {
-                truth[i] = data.truth()[batch.get(i).image()];
+        try {
+            for (int from = 0; from < items.size(); from += batchSize) {
+                List<CacheItem> batch = items.subList(from, Math.min(items.size(), from + batchSize));
+                INDArray[] inputs = data.cache().batch(batch);
+                float[][] truth = new float[batch.size()][];
+                for (int i = 0; i < batch.size(); i++) {
+                    truth[i] = data.truth()[batch.get(i).image()];
+                }
+                INDArray labels = Nd4j.create(truth);
+                if (step != null) {
+                    lossSum += step.fit(inputs[0], labels);
+                } else {
+                    head.fit(new MultiDataSet(inputs, new INDArray[] {labels}));
+                    lossSum += head.score();
+                }
+                batches++;
+                progress.accept(batch.size());
             }
-            INDArray labels = Nd4j.create(truth);
+        } finally {
             if (step != null) {
-                lossSum += step.fit(inputs[0], labels);
-            } else {
-                head.fit(new MultiDataSet(inputs, new INDArray[] {labels}));
-                lossSum += head.score();
+                step.flush(); // Adam's moments back into the graph's updater state, where checkpoints read them
             }
-            batches++;
-            progress.accept(batch.size());
         }
         return lossSum / Math.max(1, batches);
     }
