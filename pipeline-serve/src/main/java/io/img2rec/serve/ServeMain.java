@@ -34,6 +34,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -118,6 +119,11 @@ public final class ServeMain {
                 + "original did (default: the thresholds tuned on the runs' validation split, as the report's ensemble)")
         Double fixedThreshold;
 
+        @Option(names = "--batch-window-ms", defaultValue = "" + RecommenderOptions.DEFAULT_BATCH_WINDOW_MS,
+                description = "how long concurrent requests' crops may wait to be scored together; 0 = no "
+                        + "cross-request batching (default ${DEFAULT-VALUE})")
+        long batchWindowMs;
+
         @Option(names = "--max-pixels", defaultValue = "" + RecommenderOptions.DEFAULT_MAX_PIXELS,
                 description = "refuse images whose header claims more pixels (default ${DEFAULT-VALUE})")
         long maxPixels;
@@ -133,7 +139,7 @@ public final class ServeMain {
             }
             RecommenderOptions options = RecommenderOptions.DEFAULTS.withFaces(faces).withMinCropSide(minCropSide)
                     .withCalibration(cal).withArchitectureWeights(weights).withMaxPixels(maxPixels)
-                    .withBatchSize(batchSize);
+                    .withBatchSize(batchSize).withBatchWindow(Duration.ofMillis(batchWindowMs));
             if (fixedThreshold != null) {
                 options = options.withFixedThreshold(fixedThreshold);
             }

@@ -98,6 +98,12 @@ public final class RecommendationServer implements AutoCloseable {
                         return 0;
                     }
                 });
+        if (recommender.options().batchWindow().isZero()
+                && limits.maxConcurrentInferences() > Runtime.getRuntime().availableProcessors()) {
+            LOG.warn("cross-request batching is off, so the networks run on all {} analysis threads and each keeps "
+                    + "its own ND4J working memory; use about one slot per core ({}) or turn batching on",
+                    limits.maxConcurrentInferences(), Runtime.getRuntime().availableProcessors());
+        }
         this.server = HttpServer.create(address, 64);
         server.createContext("/", this::handle);
         server.setExecutor(executor);

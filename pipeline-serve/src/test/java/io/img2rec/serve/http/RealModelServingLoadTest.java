@@ -55,9 +55,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Issue 7's load test with real DL4J networks, for the memory that the fake-model load test cannot see: three
  * VGG16@150 label models (random weights, NCHW as the configs train them) written as real checkpoints, loaded by the
- * registry as one shared trunk, served over loopback to 16 clients with the server's default limits (2 inference
- * slots, 30 s queue wait, 16 handler threads); fewer than 1% of requests may get 503. {@code -Dload.slots},
- * {@code -Dload.queueWaitMs} and {@code -Dload.batchWindowMs} change the limits and the batching for comparisons.
+ * registry as one shared trunk, served over loopback to 16 clients with the server's and the Recommender's
+ * defaults (4 analysis slots, cross-request batching with a 5 ms window, 30 s queue wait, 16 handler threads); fewer than 1% of requests may get 503. {@code -Dload.slots},
+ * {@code -Dload.queueWaitMs} and {@code -Dload.batchWindowMs} change the limits and the batching for comparisons;
+ * {@code -Dload.architecture=resnet50} serves three ResNet50@224 models instead.
  * ND4J keeps its arrays and workspaces off the heap, and its workspaces belong to the thread that ran the network;
  * the process's resident memory is what shows them. Asserted: every request 200 with the score a sequential call
  * gives, and resident memory growth during the load under 256 MB, what two inference threads need (measured
@@ -76,14 +77,17 @@ class RealModelServingLoadTest {
     private static final Duration BATCH_WINDOW = Duration.ofMillis(Long.getLong("load.batchWindowMs",
             RecommenderOptions.DEFAULT_BATCH_WINDOW.toMillis()));
     private static final List<String> LABELS = List.of("hat", "beard", "eyewear");
+    /** The served base: VGG16@150 unless -Dload.architecture says otherwise (for comparisons). */
+    private static final Backbone BACKBONE = Backbone.valueOf(
+            System.getProperty("load.architecture", "vgg16").toUpperCase(Locale.ROOT));
 
     @TempDir
     Path dir;
 
     @Test
-    void sixteenClientsOnRealVgg16ModelsKeepResidentMemoryBoundedBySlots() throws Exception {
+    void sixteenClientsOnRealModelsKeepResidentMemoryBoundedBySlots() throws Exception {
         NativeSetup.configure();
-        writeVgg16LabelModels(dir.resolve("models"));
+        writeLabelModels(dir.resolve("models"), BACKBONE);
         List<byte[]> images = new ArrayList<>();
         for (int i = 0; i < 24; i++) {
             images.add(TestImages.encode(TestImages.solid(64 + i % 7, 60, new Color(i * 10, 255 - i * 9, (i * 37) % 256)),
@@ -149,11 +153,12 @@ class RealModelServingLoadTest {
         long[] sorted = nanos.stream().mapToLong(Long::longValue).sorted().toArray();
         long unavailable = statuses.stream().filter(st -> st == 503).count();
         String line = String.format(Locale.ROOT, "real-model load: %d requests from %d clients, %d handler threads, %d "
-                        + "analysis slots, queue wait %d ms, batch window %d ms, 3 x VGG16@150 (shared trunk) in %.1f s "
+                        + "analysis slots, queue wait %d ms, batch window %d ms, 3 x %s@%d (shared trunk) in %.1f s "
                         + "(%.2f req/s); %d x 503; latency p50 %.0f ms, p99 %.0f ms; resident before %d MB, at most %d MB "
                         + "during the load (+%d MB), %d MB after",
                 REQUESTS, CLIENTS, limits.handlerThreads(), limits.maxConcurrentInferences(),
-                limits.queueWait().toMillis(), BATCH_WINDOW.toMillis(), seconds, REQUESTS / seconds, unavailable,
+                limits.queueWait().toMillis(), BATCH_WINDOW.toMillis(), BACKBONE.configName(),
+                BACKBONE.defaultInputSize(), seconds, REQUESTS / seconds, unavailable,
                 LoadClients.percentile(sorted, 50) / 1e6, LoadClients.percentile(sorted, 99) / 1e6,
                 residentBefore >> 10, residentMax.get() >> 10, growthMb, residentAfter >> 10);
         System.out.println(line);
@@ -171,10 +176,11 @@ class RealModelServingLoadTest {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
     }
 
-    /** Three VGG16@150 models with one frozen trunk and label-specific last layers, as a training run leaves them. */
-    private static void writeVgg16LabelModels(Path folder) throws Exception {
-        ArchitectureOptions options = new ArchitectureOptions(150, CNN2DFormat.NCHW, 42);
-        ComputationGraph base = Backbone.VGG16.architecture().create(options, 1);
+    /** Three models with one frozen trunk and label-specific last layers, as a training run leaves them. */
+    private static void writeLabelModels(Path folder, Backbone backbone) throws Exception {
+        int size = backbone.defaultInputSize();
+        ArchitectureOptions options = new ArchitectureOptions(size, CNN2DFormat.NCHW, 42);
+        ComputationGraph base = backbone.architecture().create(options, 1);
         FreezePlan plan = GraphTopology.of(base.getConfiguration()).lastLayersTrainable(5);
         Set<String> trainable = new HashSet<>(plan.trainable());
         CheckpointStore store = new CheckpointStore(folder);
@@ -186,10 +192,12 @@ class RealModelServingLoadTest {
                     layer.params().addi(Nd4j.rand(DataType.FLOAT, layer.params().shape()).subi(0.5).muli(0.01));
                 }
             }
-            CheckpointSidecar s = ServeFixtures.sidecar("vgg16", label, 0.5, "bgr_rescale");
-            store.write(RunLayout.checkpointName("vgg16", label, CheckpointSlot.BEST), model, false,
+            String arch = backbone.configName();
+            CheckpointSidecar s = ServeFixtures.sidecar(arch, label, 0.5,
+                    backbone == Backbone.RESNET50 ? "caffe" : "bgr_rescale");
+            store.write(RunLayout.checkpointName(arch, label, CheckpointSlot.BEST), model, false,
                     new CheckpointSidecar(s.formatVersion(),
-                    s.architecture(), s.labels(), s.kind(), s.contents(), 150, s.preprocessing(), s.resize(), "nchw",
+                    s.architecture(), s.labels(), s.kind(), s.contents(), size, s.preprocessing(), s.resize(), "nchw",
                     s.phase(), s.epoch(), s.metrics(), s.thresholds(), null, null, s.provenance(), null));
             model.close();
         }
