@@ -56,9 +56,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Issue 7's load test with real DL4J networks, for the memory that the fake-model load test cannot see: three
  * VGG16@150 label models (random weights, NCHW as the configs train them) written as real checkpoints, loaded by the
  * registry as one shared trunk, served over loopback to 16 clients with the server's and the Recommender's
- * defaults (4 analysis slots, cross-request batching with a 5 ms window, 30 s queue wait, 16 handler threads); fewer than 1% of requests may get 503. {@code -Dload.slots},
- * {@code -Dload.queueWaitMs} and {@code -Dload.batchWindowMs} change the limits and the batching for comparisons;
- * {@code -Dload.architecture=resnet50} serves three ResNet50@224 models instead.
+ * defaults (4 analysis slots, cross-request batching with a 5 ms window, 30 s queue wait, 16 handler threads);
+ * fewer than 1% of requests may get 503. {@code -Dload.slots}, {@code -Dload.queueWaitMs} and
+ * {@code -Dload.batchWindowMs} change the limits and the batching for comparisons; {@code -Dload.architecture=resnet50}
+ * serves three ResNet50@224 models instead.
  * ND4J keeps its arrays and workspaces off the heap, and its workspaces belong to the thread that ran the network;
  * the process's resident memory is what shows them. Asserted: every request 200 with the score a sequential call
  * gives, and resident memory growth during the load under 256 MB, what two inference threads need (measured
