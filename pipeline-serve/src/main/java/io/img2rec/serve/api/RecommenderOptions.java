@@ -40,12 +40,12 @@ public record RecommenderOptions(FaceMode faces, int minCropSide, BoxCalibration
      * together on one thread of the Recommender's own. Measured on an idle 2-core AMD EPYC (Zen 4, AVX-512) on
      * 2026-12-04 with 16 clients and the server's 4 analysis slots: 9.8 req/s for VGG16@150 and 10.4 for
      * ResNet50@224, against 6.7–7.3 and 7.2–7.7 for two inference threads without batching, and resident memory
-     * +23 / +37 MB against +65–145 / +355–378 MB (docs/RELIABILITY.md). {@link Duration#ZERO} turns it off (the
+     * +23–82 / +37–101 MB against +65–145 / +355–378 MB (docs/RELIABILITY.md). {@link Duration#ZERO} turns it off (the
      * networks then run on the calling threads).
      */
-    public static final Duration DEFAULT_BATCH_WINDOW = Duration.ofMillis(RecommenderOptions.DEFAULT_BATCH_WINDOW_MS);
-    /** {@link #DEFAULT_BATCH_WINDOW} in milliseconds, as a compile-time constant for the command line's default. */
     public static final long DEFAULT_BATCH_WINDOW_MS = 5;
+    /** {@link #DEFAULT_BATCH_WINDOW_MS} as a duration: the window of {@link #DEFAULTS}. */
+    public static final Duration DEFAULT_BATCH_WINDOW = Duration.ofMillis(DEFAULT_BATCH_WINDOW_MS);
 
     public static final RecommenderOptions DEFAULTS = new RecommenderOptions(FaceMode.FACES, FaceCrop.DEFAULT_MIN_SIDE,
             BoxCalibration.DLIB_HOG, Map.of(), DEFAULT_MAX_PIXELS, DEFAULT_BATCH_SIZE, OptionalDouble.empty(),
