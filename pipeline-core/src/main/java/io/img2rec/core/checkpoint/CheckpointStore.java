@@ -1,6 +1,7 @@
 package io.img2rec.core.checkpoint;
 
 import io.img2rec.core.io.AtomicFiles;
+import io.img2rec.core.io.Digests;
 import io.img2rec.core.io.Sha256;
 import io.img2rec.core.run.RunFormatException;
 import io.img2rec.core.run.RunJson;
@@ -8,16 +9,22 @@ import io.img2rec.core.run.RunLayout;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 
 /**
  * Checkpoints in a folder, each a sidecar {@code <name>.json} naming a model zip {@code <name>-<sha prefix>.zip}.
+ * Zips are DL4J's model zips ({@link ModelZip}, entries stored uncompressed), hashed as they are written.
  * A write puts the new zip beside the old one, then replaces the sidecar atomically, then deletes the old zip: the
  * sidecar rename is the commit, so a crash at any point leaves a sidecar whose zip exists and matches it. A reader
  * checks the zip against the sidecar's SHA-256, so a truncated or altered file is refused with a clear error.
@@ -47,8 +54,12 @@ public final class CheckpointStore {
             Files.createDirectories(folder);
             Path temp = AtomicFiles.createSibling(folder, "." + name + ".", ".zip.tmp");
             try {
-                ModelSerializer.writeModel(model, temp.toFile(), withUpdater);
-                String sha = Sha256.of(temp);
+                MessageDigest digest = Digests.newDigest("SHA-256");
+                try (OutputStream out = new DigestOutputStream(new BufferedOutputStream(Files.newOutputStream(temp),
+                        1 << 16), digest)) {
+                    ModelZip.write(model, withUpdater, out); // DL4J's zip, stored: floats hardly deflate
+                }
+                String sha = HexFormat.of().formatHex(digest.digest());
                 String fileName = RunLayout.modelFileName(name, sha);
                 Files.move(temp, folder.resolve(fileName), StandardCopyOption.ATOMIC_MOVE,
                         StandardCopyOption.REPLACE_EXISTING);

@@ -142,4 +142,58 @@ class CheckpointStoreTest {
         assertTrue(e.getMessage().startsWith(sidecarFile + ": formatVersion 2 is newer than this img2rec reads (up to 1)"),
                 e.getMessage());
     }
+
+    /**
+     * The store's zips hold exactly the entries and bytes DL4J's own {@code ModelSerializer} writes (configuration,
+     * parameters, updater state), only stored instead of deflated, and its hash is the file's.
+     */
+    @Test
+    void zipsHoldModelSerializersEntriesUncompressedAndTheSidecarHashesTheFile() throws Exception {
+        ComputationGraph model = new ComputationGraph(new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder()
+                .seed(3).updater(new org.nd4j.linalg.learning.config.Adam(1e-3)).graphBuilder().addInputs("in")
+                .addLayer("dense", new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().nIn(5).nOut(4).build(), "in")
+                .addLayer("out", new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder().nIn(4).nOut(1)
+                        .activation(org.nd4j.linalg.activations.Activation.SIGMOID)
+                        .lossFunction(org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction.XENT).build(), "dense")
+                .setOutputs("out").build());
+        model.init();
+        model.fit(new org.nd4j.linalg.dataset.DataSet(Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 4, 5),
+                Nd4j.createFromArray(new float[][] {{1f}, {0f}, {1f}, {0f}})));
+        assertTrue(model.getUpdater().getStateViewArray().length() > 0, "the test model's updater has state");
+        for (boolean withUpdater : new boolean[] {true, false}) {
+            var store = new CheckpointStore(dir.resolve("u" + withUpdater));
+            CheckpointSidecar written = store.write("m-last", model, withUpdater, sidecar(1));
+            Path ours = store.folder().resolve(written.modelFile());
+            Path theirs = dir.resolve("serializer-" + withUpdater + ".zip");
+            org.deeplearning4j.util.ModelSerializer.writeModel(model, theirs.toFile(), withUpdater);
+            Map<String, byte[]> expected = entries(theirs);
+            Map<String, byte[]> actual = entries(ours);
+            assertEquals(expected.keySet(), actual.keySet());
+            assertEquals(withUpdater, actual.containsKey(ModelZip.UPDATER_STATE));
+            expected.forEach((name, bytes) -> assertTrue(java.util.Arrays.equals(bytes, actual.get(name)), name));
+            try (var zip = new java.util.zip.ZipFile(ours.toFile())) {
+                for (var e : java.util.Collections.list(zip.entries())) {
+                    assertTrue(e.getCompressedSize() >= e.getSize(), e.getName() + " is stored, not deflated");
+                }
+            }
+            assertEquals(io.img2rec.core.io.Sha256.of(ours), written.modelSha256());
+            ComputationGraph loaded = store.load("m-last", withUpdater);
+            assertEquals(model.params(), loaded.params());
+            if (withUpdater) {
+                assertEquals(model.getUpdater().getStateViewArray(), loaded.getUpdater().getStateViewArray());
+            }
+        }
+    }
+
+    private static Map<String, byte[]> entries(Path zipFile) throws java.io.IOException {
+        Map<String, byte[]> entries = new java.util.TreeMap<>();
+        try (var zip = new java.util.zip.ZipFile(zipFile.toFile())) {
+            for (var e : java.util.Collections.list(zip.entries())) {
+                try (var in = zip.getInputStream(e)) {
+                    entries.put(e.getName(), in.readAllBytes());
+                }
+            }
+        }
+        return entries;
+    }
 }
