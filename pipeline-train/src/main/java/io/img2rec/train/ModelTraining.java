@@ -258,7 +258,8 @@ final class ModelTraining {
 
     /**
      * The servable best: the frozen base as it started plus the best epoch's trainable layers, as one network.
-     * Written once per model (a full VGG16 zip is ~60 MB); during training only the trainable part is saved.
+     * Written once per model (a full VGG16@150 zip is ~67 MB, stored uncompressed); during training only the
+     * trainable part is saved.
      *
      * @return the sidecar written, or null when the model has no best head
      */

@@ -20,6 +20,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.Security;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -41,7 +43,10 @@ import org.slf4j.LoggerFactory;
  *       not match is deleted; the message names both sums;</li>
  *   <li>connect and read timeouts; an attempt that fails for a reason that may pass (a timeout, a refused or
  *       dropped connection, HTTP 5xx, 408, 429) is retried after a back-off that doubles; other HTTP errors (404,
- *       403…) end the download at once;</li>
+ *       403…) end the download at once; a host name that does not resolve is retried only when a later try
+ *       starts after this JVM stops remembering the failed lookup ({@link #negativeLookupTtl}: 10 s by default,
+ *       longer than the default four tries' back-off, so an offline machine gives up at once instead of after
+ *       7 s of tries that could only repeat the cached failure);</li>
  *   <li>progress as a console bar or log lines ({@link WeightsDownload#consoleProgress()}).</li>
  * </ul>
  * Knows nothing of networks or weights formats. Thread-safe (holds only its settings).
@@ -176,6 +181,12 @@ public final class VerifiedDownload {
                 transfer(url, channel, from, target.getFileName().toString());
             } catch (TransientFailure e) {
                 attempts.add(new DownloadAttempt(attempt, from, e.getMessage()));
+                if (e.lookup && attempt < settings.attempts()
+                        && !lookupRetryCanHelp(settings.backoffAfter(attempt), negativeLookupTtl())) {
+                    throw failed(url, target, attempts, "not tried again: this JVM remembers a failed name lookup "
+                            + "for " + ttlText(negativeLookupTtl()) + " (networkaddress.cache.negative.ttl), and "
+                            + "the remaining tries would all start within it");
+                }
                 LOG.warn("downloading {}: attempt {} of {} failed: {}", url, attempt, settings.attempts(),
                         e.getMessage());
                 continue;
@@ -268,7 +279,7 @@ public final class VerifiedDownload {
         } catch (SocketTimeoutException e) {
             throw new TransientFailure(timeout(e));
         } catch (UnknownHostException e) {
-            throw new TransientFailure("unknown host " + e.getMessage() + " (offline, or no DNS?)");
+            throw new TransientFailure("unknown host " + e.getMessage() + " (offline, or no DNS?)", true);
         } catch (ConnectException e) {
             throw new TransientFailure("cannot connect: " + e.getMessage());
         } catch (IOException e) {
@@ -344,7 +355,7 @@ public final class VerifiedDownload {
                 + "wait for it, or delete the file if no download is running");
     }
 
-    private void sleep(java.time.Duration wait, URI url, Path target, List<DownloadAttempt> attempts)
+    private void sleep(Duration wait, URI url, Path target, List<DownloadAttempt> attempts)
             throws DownloadFailedException {
         try {
             Thread.sleep(wait.toMillis());
@@ -382,17 +393,60 @@ public final class VerifiedDownload {
         return String.join("; ", parts);
     }
 
-    private static int millis(java.time.Duration d) {
+    private static int millis(Duration d) {
         return (int) Math.min(Integer.MAX_VALUE, Math.max(1, d.toMillis()));
     }
 
     /** A failure worth another try. */
     private static final class TransientFailure extends Exception {
         private static final long serialVersionUID = 1L;
+        private final boolean lookup; // the host name did not resolve
 
         TransientFailure(String message) {
-            super(message, null, false, false);
+            this(message, false);
         }
+
+        TransientFailure(String message, boolean lookup) {
+            super(message, null, false, false);
+            this.lookup = lookup;
+        }
+    }
+
+    /**
+     * Whether another try can get a fresh answer after a failed name lookup: only when the tries left wait longer
+     * in all than the JVM keeps the failure ({@code InetAddress} answers every lookup of the name from that cache
+     * until then).
+     *
+     * @param remainingBackoff the waits before all the tries left, summed ({@link WeightsDownload#backoffAfter})
+     * @param negativeTtl      how long a failed lookup is remembered; {@code null}: for ever
+     */
+    static boolean lookupRetryCanHelp(Duration remainingBackoff, Duration negativeTtl) {
+        return negativeTtl != null && remainingBackoff.compareTo(negativeTtl) >= 0;
+    }
+
+    /**
+     * How long this JVM remembers a failed host-name lookup: the security property
+     * {@code networkaddress.cache.negative.ttl}, else the system property {@code sun.net.inetaddr.negative.ttl}
+     * (the order {@code InetAddress} reads them in), else 10 s; {@code null} for a negative value (for ever).
+     */
+    static Duration negativeLookupTtl() {
+        String value = Security.getProperty("networkaddress.cache.negative.ttl");
+        if (value == null) {
+            value = System.getProperty("sun.net.inetaddr.negative.ttl");
+        }
+        long seconds = 10;
+        if (value != null) {
+            try {
+                seconds = Long.parseLong(value.trim());
+            } catch (NumberFormatException e) {
+                seconds = 10; // what InetAddress falls back to
+            }
+        }
+        return seconds < 0 ? null : Duration.ofSeconds(seconds);
+    }
+
+    private static String ttlText(Duration ttl) {
+        return ttl == null ? "ever" : ttl.toSeconds() + " s";
     }
 
     /** A refusal that another try would not change (HTTP 404, 403, …). */

@@ -188,6 +188,15 @@ public record WeightsDownload(boolean enabled, URI mirror, Duration connectTimeo
         return Duration.ofMillis(Math.min(millis, MAX_BACKOFF.toMillis()));
     }
 
+    /** @return the waits before every try after try {@code attempt}, summed (zero after the last try) */
+    Duration backoffAfter(int attempt) {
+        Duration total = Duration.ZERO;
+        for (int next = attempt + 1; next <= attempts; next++) {
+            total = total.plus(backoffBefore(next));
+        }
+        return total;
+    }
+
     private static Duration seconds(String property, Duration otherwise) {
         String value = System.getProperty(property);
         return value == null ? otherwise : Duration.ofSeconds(whole(property, value, 1, 3600));

@@ -264,6 +264,33 @@ class VerifiedDownloadTest {
         assertEquals(WeightsDownload.MAX_BACKOFF, d.backoffBefore(10));
     }
 
+    /**
+     * A failed name lookup is remembered by the JVM (10 s by the JDK's java.security), so a retry is useful only when
+     * the tries left start after that: with the default four tries (7 s of back-off) an offline machine gives up
+     * after the first, with ten tries (151 s) it goes on.
+     */
+    @Test
+    void aHostThatDoesNotResolveIsRetriedOnlyWhenALaterTryOutlivesTheCachedFailure() {
+        WeightsDownload four = WeightsDownload.defaults();
+        assertEquals(4, four.attempts());
+        assertEquals(Duration.ofSeconds(7), four.backoffAfter(1));
+        assertEquals(Duration.ofSeconds(6), four.backoffAfter(2));
+        assertEquals(Duration.ZERO, four.backoffAfter(4));
+        Duration ttl = VerifiedDownload.negativeLookupTtl();
+        assertEquals(Duration.ofSeconds(10), ttl, "the JDK's networkaddress.cache.negative.ttl");
+        assertFalse(VerifiedDownload.lookupRetryCanHelp(four.backoffAfter(1), ttl));
+        WeightsDownload ten = WeightsDownload.defaults().withRetries(10, Duration.ofSeconds(1));
+        assertEquals(Duration.ofSeconds(151), ten.backoffAfter(1));
+        assertTrue(VerifiedDownload.lookupRetryCanHelp(ten.backoffAfter(1), ttl));
+        assertTrue(VerifiedDownload.lookupRetryCanHelp(ten.backoffAfter(9), ttl), "one try left, 30 s away");
+        WeightsDownload three = WeightsDownload.defaults().withRetries(3, Duration.ofSeconds(4));
+        assertEquals(Duration.ofSeconds(12), three.backoffAfter(1));
+        assertTrue(VerifiedDownload.lookupRetryCanHelp(three.backoffAfter(1), ttl), "the third try starts at 12 s");
+        assertFalse(VerifiedDownload.lookupRetryCanHelp(three.backoffAfter(2), ttl), "8 s left");
+        assertFalse(VerifiedDownload.lookupRetryCanHelp(Duration.ofHours(1), null), "remembered for ever");
+        assertTrue(VerifiedDownload.lookupRetryCanHelp(Duration.ZERO, Duration.ZERO), "not remembered at all");
+    }
+
     @Test
     void settingsComeFromSystemPropertiesAndBadValuesAreNamed() {
         Map<String, String> props = Map.of(WeightsDownload.BASE_URL_PROPERTY, "https://mirror.example/keras",
