@@ -1,8 +1,8 @@
 package io.img2rec.core.image;
 
 import io.img2rec.core.config.ModelConfig;
+import io.img2rec.core.nativeio.FloatArrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.List;
 
@@ -70,6 +70,6 @@ public record InputEncoder(int inputSize, PixelPreprocessing preprocessing, Resi
         for (int i = 0; i < images.size(); i++) {
             encodeInto(images.get(i), values, i * valuesPerImage());
         }
-        return Nd4j.create(values, batchShape(images.size()), 'c');
+        return FloatArrays.of(values, batchShape(images.size()));
     }
 }

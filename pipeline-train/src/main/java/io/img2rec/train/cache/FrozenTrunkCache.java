@@ -1,10 +1,10 @@
 package io.img2rec.train.cache;
 
 import io.img2rec.core.model.InferenceTrunk;
+import io.img2rec.core.nativeio.FloatArrays;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -223,7 +223,7 @@ public final class FrozenTrunkCache implements AutoCloseable {
             long[] shape = new long[shapes.get(b).length + 1];
             shape[0] = items.size();
             System.arraycopy(shapes.get(b), 0, shape, 1, shapes.get(b).length);
-            out[b] = Nd4j.create(values, shape, 'c');
+            out[b] = FloatArrays.of(values, shape);
         }
         return out;
     }

@@ -4,10 +4,10 @@ import io.img2rec.core.image.ImageDecodeException;
 import io.img2rec.core.image.ImageDecoder;
 import io.img2rec.core.image.InputEncoder;
 import io.img2rec.core.image.RgbImage;
+import io.img2rec.core.nativeio.FloatArrays;
 import io.img2rec.train.augment.KerasAugmenter;
 import io.img2rec.train.loop.Seeds;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -118,7 +118,7 @@ public final class ImageInputs implements BatchSource {
             loaded.add(item);
         }
         float[] packed = loaded.size() == items.size() ? values : java.util.Arrays.copyOf(values, loaded.size() * perImage);
-        INDArray batch = loaded.isEmpty() ? null : Nd4j.create(packed, encoder.batchShape(loaded.size()), 'c');
+        INDArray batch = loaded.isEmpty() ? null : FloatArrays.of(packed, encoder.batchShape(loaded.size()));
         return new LoadedBatch(loaded, batch == null ? new INDArray[0] : new INDArray[] {batch}, failures);
     }
 }
