@@ -91,6 +91,7 @@ public final class TrainMain {
         }
         LOG.info("{}", OneDnnStatus.current().summary());
         LOG.info("{}", NativeSetup.openBlasHint());
+        LOG.info("{}", NativeSetup.openMpHint());
         Training training = Training.builder().setConfig(config).optProjectRoot(projectRoot)
                 .optWeights(WeightsLocations.fromSystemProperties()).optConsoleProgress(true).build();
         TrainedRun result = resumed == null ? training.train() : training.resume(resumed.root());

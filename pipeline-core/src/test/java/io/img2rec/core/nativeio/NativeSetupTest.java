@@ -58,4 +58,12 @@ class NativeSetupTest {
         assertEquals(0, child.waitFor(), output);
         return output.lines().toList();
     }
+
+    @Test
+    void openMpHintSaysWhatToExportOnlyWhenTheWaitPolicyIsUnset() {
+        assertTrue(NativeSetup.openMpHint(null).contains("export OMP_WAIT_POLICY=PASSIVE before starting"),
+                NativeSetup.openMpHint(null));
+        assertTrue(NativeSetup.openMpHint(" ").startsWith("OMP_WAIT_POLICY is not set"));
+        assertEquals("OMP_WAIT_POLICY=PASSIVE", NativeSetup.openMpHint("PASSIVE"));
+    }
 }
