@@ -11,6 +11,7 @@ import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -31,14 +32,15 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One training iteration of a dense top — {@code input → [flatten] → dense → [dropout] → output} — done with the
+ * One training iteration of a dense top — {@code input → [flatten | global pooling] → dense → [dropout] → output} —
+ * done with the
  * dozen ND4J calls the arithmetic needs, on the graph's own parameter, gradient and updater-state arrays, instead
  * of through {@link ComputationGraph#fit}. Phase 1 trains such a top on cached features; there DL4J's per-iteration
  * machinery (workspaces, the solver, listeners, the dense layer's forward pass run a second time in backprop and an
  * input gradient nobody uses) costs many times the arithmetic (docs/performance.md, "Phase 1").
  *
  * <p>It performs DL4J's operations in DL4J's order with DL4J's own pieces: the input pre-processor, the layers'
- * activation functions, the output layer's loss ({@code computeScore} / {@code computeGradient}), the dropout mask
+ * activation functions, a global pooling layer's own forward pass, the output layer's loss ({@code computeScore} / {@code computeGradient}), the dropout mask
  * from {@code DropOutInverted} on {@code Nd4j.getRandom()} (the same draws, in the same order, as
  * {@code Dropout.applyDropout}), the same GEMM calls into the same gradient views; then, for a plain Adam
  * updater, {@link HeapAdam} (the dense weight gradient and libnd4j's Adam in one pass, the moments on the heap
@@ -53,6 +55,7 @@ import java.util.Optional;
  */
 public final class DenseTopStep {
     private final ComputationGraph graph;
+    private final Layer pooling; // null: none (the dense layer's pre-processor flattens, if anything)
     private final InputPreProcessor preProcessor;
     private final Layer dense;
     private final double keepProbability; // NaN: no dropout layer
@@ -65,9 +68,10 @@ public final class DenseTopStep {
     private int heapUpdates;
     private INDArray ones;
 
-    private DenseTopStep(ComputationGraph graph, InputPreProcessor preProcessor, Layer dense, double keepProbability,
-                         Layer output) {
+    private DenseTopStep(ComputationGraph graph, Layer pooling, InputPreProcessor preProcessor, Layer dense,
+                         double keepProbability, Layer output) {
         this.graph = graph;
+        this.pooling = pooling;
         this.preProcessor = preProcessor;
         this.dense = dense;
         this.keepProbability = keepProbability;
@@ -86,13 +90,14 @@ public final class DenseTopStep {
         ComputationGraphConfiguration conf = graph.getConfiguration();
         if (conf.getNetworkInputs().size() != 1 || conf.getNetworkOutputs().size() != 1
                 || conf.getBackpropType() != BackpropType.Standard || graph.getNumLayers() < 2
-                || graph.getNumLayers() > 3 || graph.params().dataType() != DataType.FLOAT
+                || graph.getNumLayers() > 4 || graph.params().dataType() != DataType.FLOAT
                 || (graph.getListeners() != null && !graph.getListeners().isEmpty())) { // fit would call them
             return Optional.empty();
         }
         List<String> order = List.of(conf.getTopologicalOrderStr().toArray(new String[0]));
-        // input, dense, [dropout], output: a chain
+        // input, [global pooling], dense, [dropout], output: a chain
         String previous = conf.getNetworkInputs().get(0);
+        Layer pooling = null;
         Layer dense = null;
         Layer output = null;
         double keep = Double.NaN;
@@ -111,7 +116,13 @@ public final class DenseTopStep {
             if (layerConf.getIDropout() != null && !(layerConf instanceof DropoutLayer)) {
                 return Optional.empty();
             }
-            if (dense == null) {
+            if (dense == null && pooling == null && layerConf instanceof GlobalPoolingLayer p) {
+                // no parameters and no gradient needed (its input is the network's): its forward pass is all
+                if (layerVertex.getPreProcessor() != null || !p.isCollapseDimensions()) {
+                    return Optional.empty();
+                }
+                pooling = graph.getLayer(name);
+            } else if (dense == null) {
                 if (!(layerConf instanceof DenseLayer d) || !plain(d) || d.hasLayerNorm() || !d.hasBias()) {
                     return Optional.empty();
                 }
@@ -134,7 +145,7 @@ public final class DenseTopStep {
         if (dense == null || output == null) {
             return Optional.empty();
         }
-        return Optional.of(new DenseTopStep(graph, pre, dense, keep, output));
+        return Optional.of(new DenseTopStep(graph, pooling, pre, dense, keep, output));
     }
 
     private static boolean plain(BaseLayer layer) {
@@ -161,8 +172,7 @@ public final class DenseTopStep {
             graph.initGradientsView(); // as ComputationGraph.fit does on its first call
         }
         long n = input.size(0);
-        INDArray x = preProcessor == null ? input : preProcessor.preProcess(input, (int) n, workspaces);
-        x = x.castTo(DataType.FLOAT);
+        INDArray x = denseInput(input, true);
         INDArray w1 = dense.getParam(DefaultParamInitializer.WEIGHT_KEY);
         INDArray b1 = dense.getParam(DefaultParamInitializer.BIAS_KEY);
         INDArray w2 = output.getParam(DefaultParamInitializer.WEIGHT_KEY);
@@ -236,6 +246,18 @@ public final class DenseTopStep {
         return score;
     }
 
+    /** The dense layer's input as the graph computes it: the global pooling layer's output, pre-processed. */
+    private INDArray denseInput(INDArray input, boolean training) {
+        INDArray x = input;
+        if (pooling != null) {
+            pooling.setInput(x, workspaces);
+            x = pooling.activate(training, workspaces);
+            pooling.clear();
+        }
+        x = preProcessor == null ? x : preProcessor.preProcess(x, (int) x.size(0), workspaces);
+        return x.castTo(DataType.FLOAT);
+    }
+
     /** A ones array of {@code like}'s shape and order, kept between iterations (the last batch may be smaller). */
     private INDArray ones(INDArray like) {
         if (ones == null || !java.util.Arrays.equals(ones.shape(), like.shape()) || ones.ordering() != like.ordering()) {
@@ -246,9 +268,7 @@ public final class DenseTopStep {
 
     /** The graph's output in inference mode, as {@code graph.output(false, input)[0]} computes it. */
     public INDArray output(INDArray input) {
-        long n = input.size(0);
-        INDArray x = preProcessor == null ? input : preProcessor.preProcess(input, (int) n, workspaces);
-        x = x.castTo(DataType.FLOAT);
+        INDArray x = denseInput(input, false);
         INDArray h = denseActivation.getActivation(preOutput(x, dense.getParam(DefaultParamInitializer.WEIGHT_KEY),
                 dense.getParam(DefaultParamInitializer.BIAS_KEY)), false);
         return outputActivation.getActivation(preOutput(h, output.getParam(DefaultParamInitializer.WEIGHT_KEY),

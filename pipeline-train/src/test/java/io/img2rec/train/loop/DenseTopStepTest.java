@@ -1,5 +1,6 @@
 package io.img2rec.train.loop;
 
+import io.img2rec.core.model.TopSpec;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
@@ -148,7 +149,18 @@ class DenseTopStepTest {
     @Test
     void directStepTrainsExactlyWhatFitTrainsOnTheSameSeed() throws Exception {
         // 32 channels × 4 × 4 = 512 features → 16 → dropout 0.5 → 1; 45 training images = 2 full batches + 13
-        try (PhaseOneProbe.Setup setup = PhaseOneProbe.Setup.of(32, 4, 16, 45, 12, 7, dir)) {
+        trainsExactlyWhatFitTrains(TopSpec.Pooling.FLATTEN, 512);
+    }
+
+    /** ResNet50's top: global average pooling before the dense layer (its forward pass only: no parameters). */
+    @Test
+    void directStepWithGlobalPoolingTrainsExactlyWhatFitTrains() throws Exception {
+        trainsExactlyWhatFitTrains(TopSpec.Pooling.GLOBAL_AVERAGE, 32);
+    }
+
+    private void trainsExactlyWhatFitTrains(TopSpec.Pooling pooling, int denseInputs) throws Exception {
+        try (PhaseOneProbe.Setup setup = PhaseOneProbe.Setup.of(32, 4, 16, 45, 12, 7, dir.resolve(pooling.name()),
+                pooling)) {
             TrainingData data = setup.data();
             ClassWeighting weights = setup.weights();
             ComputationGraph fitted = setup.freshTop();
@@ -164,7 +176,7 @@ class DenseTopStepTest {
                 assertEquals(2, step.heapUpdates(), "Adam ran in place, from the first iteration");
             }
             // bit for bit where OpenBLAS sums the weight gradient's rows as HeapAdam does; else to float rounding
-            boolean exact = gemmSumsRowsInOrder(512, 16, 16, 13);
+            boolean exact = gemmSumsRowsInOrder(denseInputs, 16, 16, 13);
             double tolerance = exact ? 0.0 : 1e-6;
             HeadTrainer viaFit = new HeadTrainer(16, false);
             HeadTrainer viaStep = new HeadTrainer(16, true);
@@ -187,8 +199,8 @@ class DenseTopStepTest {
             assertEquals(fitted.getConfiguration().getIterationCount(), direct.getConfiguration().getIterationCount());
 
             // a checkpoint of the directly trained top loads and trains on exactly like the fitted one's
-            File fittedZip = dir.resolve("fitted.zip").toFile();
-            File directZip = dir.resolve("direct.zip").toFile();
+            File fittedZip = dir.resolve(pooling + "-fitted.zip").toFile();
+            File directZip = dir.resolve(pooling + "-direct.zip").toFile();
             ModelSerializer.writeModel(fitted, fittedZip, true);
             ModelSerializer.writeModel(direct, directZip, true);
             ComputationGraph fittedAgain = ModelSerializer.restoreComputationGraph(fittedZip, true);

@@ -74,10 +74,16 @@ public final class PhaseOneProbe {
                  List<Integer> validation) implements AutoCloseable {
         static Setup of(int channels, int side, int hidden, int trainImages, int validationImages, long seed,
                         Path spill) {
+            return of(channels, side, hidden, trainImages, validationImages, seed, spill, TopSpec.Pooling.FLATTEN);
+        }
+
+        /** As above with the top's pooling ({@code GLOBAL_AVERAGE}: ResNet50's top). */
+        static Setup of(int channels, int side, int hidden, int trainImages, int validationImages, long seed,
+                        Path spill, TopSpec.Pooling pooling) {
             var arch = new Stand(channels);
             var options = new ArchitectureOptions(2 * side, CNN2DFormat.NCHW, seed);
             ComputationGraph full = new ComputationGraph(arch.configuration(options,
-                    TopSpec.sigmoid(TopSpec.Pooling.FLATTEN, hidden, 0.5, 1)));
+                    TopSpec.sigmoid(pooling, hidden, 0.5, 1)));
             full.init();
             TrunkHeadSplit split = TrunkHeadSplit.of(full, GraphTopology.of(full.getConfiguration()).lastLayersTrainable(1));
             int n = trainImages + validationImages;
