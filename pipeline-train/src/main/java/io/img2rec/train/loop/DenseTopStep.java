@@ -33,25 +33,24 @@ import java.util.Optional;
 
 /**
  * One training iteration of a dense top — {@code input → [flatten | global pooling] → dense → [dropout] → output} —
- * done with the
- * dozen ND4J calls the arithmetic needs, on the graph's own parameter, gradient and updater-state arrays, instead
- * of through {@link ComputationGraph#fit}. Phase 1 trains such a top on cached features; there DL4J's per-iteration
- * machinery (workspaces, the solver, listeners, the dense layer's forward pass run a second time in backprop and an
- * input gradient nobody uses) costs many times the arithmetic (docs/performance.md, "Phase 1").
+ * done with the dozen ND4J calls the arithmetic needs, on the graph's own parameter, gradient and updater-state arrays,
+ * instead of through {@link ComputationGraph#fit}. Phase 1 trains such a top on cached features; there DL4J's
+ * per-iteration machinery (workspaces, the solver, listeners, the dense layer's forward pass run a second time in
+ * backprop and an input gradient nobody uses) costs many times the arithmetic (docs/performance.md, "Phase 1").
  *
  * <p>It performs DL4J's operations in DL4J's order with DL4J's own pieces: the input pre-processor, the layers'
- * activation functions, a global pooling layer's own forward pass, the output layer's loss ({@code computeScore} / {@code computeGradient}), the dropout mask
- * from {@code DropOutInverted} on {@code Nd4j.getRandom()} (the same draws, in the same order, as
- * {@code Dropout.applyDropout}), the same GEMM calls into the same gradient views; then, for a plain Adam
- * updater, {@link HeapAdam} (the dense weight gradient and libnd4j's Adam in one pass, the moments on the heap
- * until {@link #flush}), otherwise the graph's {@code ComputationGraphUpdater} and {@code params -= update}; and the
- * iteration count, as {@code StochasticGradientDescent} keeps it. So a graph trained here is the graph {@code fit}
- * would have produced — bit for bit where OpenBLAS sums the weight gradient as {@link HeapAdam} does, to float
- * rounding elsewhere — and, once flushed, it saves, loads and resumes as one (proved in {@code DenseTopStepTest}).
+ * activation functions, a global pooling layer's own forward pass, the output layer's loss ({@code computeScore} /
+ * {@code computeGradient}), the dropout mask from {@code DropOutInverted} on {@code Nd4j.getRandom()} (the same draws,
+ * in the same order, as {@code Dropout.applyDropout}), the same GEMM calls into the same gradient views; then, for a
+ * plain Adam updater, {@link HeapAdam} (the dense weight gradient and libnd4j's Adam in one pass, the moments on the
+ * heap until {@link #flush}), otherwise the graph's {@code ComputationGraphUpdater} and {@code params -= update}; and
+ * the iteration count, as {@code StochasticGradientDescent} keeps it. So a graph trained here is the graph {@code fit}
+ * would have produced — bit for bit where OpenBLAS sums the weight gradient as {@link HeapAdam} does, to float rounding
+ * elsewhere — and, once flushed, it saves, loads and resumes as one (proved in {@code DenseTopStepTest}).
  *
  * <p>Only plain tops qualify ({@link #of} says why not otherwise): no regularisation, weight noise, constraints,
- * gradient normalisation, layer norm, dropout schedules or dropout on the layers themselves; float parameters;
- * standard backprop; no training listeners. Anything else trains through {@code fit}.
+ * gradient normalisation, layer norm, dropout schedules or dropout on the layers themselves; float parameters; standard
+ * backprop; no training listeners. Anything else trains through {@code fit}.
  */
 public final class DenseTopStep {
     private final ComputationGraph graph;
