@@ -18,7 +18,6 @@ import java.nio.file.StandardCopyOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -59,7 +58,7 @@ public final class CheckpointStore {
                         1 << 16), digest)) {
                     ModelZip.write(model, withUpdater, out); // DL4J's zip, stored: floats hardly deflate
                 }
-                String sha = HexFormat.of().formatHex(digest.digest());
+                String sha = Sha256.hexOf(digest);
                 String fileName = RunLayout.modelFileName(name, sha);
                 Files.move(temp, folder.resolve(fileName), StandardCopyOption.ATOMIC_MOVE,
                         StandardCopyOption.REPLACE_EXISTING);

@@ -14,6 +14,11 @@ public final class Sha256 {
     public static String of(Path file) throws IOException {
         MessageDigest digest = Digests.newDigest("SHA-256");
         Digests.feed(file, digest);
+        return hexOf(digest);
+    }
+
+    /** The lowercase hex of what {@code digest} was fed (the digest is reset). */
+    public static String hexOf(MessageDigest digest) {
         return HexFormat.of().formatHex(digest.digest());
     }
 

@@ -41,7 +41,7 @@ public final class OpenMpThreads implements AutoCloseable {
     }
 
     /** The calling thread's current limit ({@code omp_get_max_threads}). */
-    public static int ofCallingThread() {
+    static int ofCallingThread() {
         Nd4j.getBackend();
         return NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads();
     }
