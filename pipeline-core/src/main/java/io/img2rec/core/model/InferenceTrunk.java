@@ -35,15 +35,20 @@ import org.nd4j.linalg.factory.Nd4j;
  * into the convolution in front of it ({@link BatchNormFolding}), one pass fewer per such activation. A graph that
  * is not purely spatial, or whose layers disagree on their layout, runs as it is.
  *
+ * <p>Where the {@link ForwardEngine} is oneDNN called directly, a spatial graph runs on {@link OneDnnTrunk} instead
+ * (batch norms folded the same way, weights re-ordered once, activations in oneDNN's blocked layouts throughout);
+ * a graph with a layer it does not translate runs on DL4J as above, and {@link #describe()} says which layer.
+ *
  * <p>Inference mode only (batch norm on running statistics), and only for frozen graphs: the twin is a copy, so a
  * later change of the source graph's parameters does not reach it. Not thread-safe (neither is
- * {@code ComputationGraph.output}); the caller serialises calls. Closing frees the twin, and the source graph only
- * when made with {@link #owning}.
+ * {@code ComputationGraph.output}); the caller serialises calls. Closing frees the twin (or the oneDNN primitives
+ * and buffers), and the source graph only when made with {@link #owning}.
  */
 public final class InferenceTrunk implements AutoCloseable {
 
     private final ComputationGraph source;
-    private final ComputationGraph twin; // null: runs the source itself
+    private final ComputationGraph twin; // null: runs the source itself (or oneDNN does)
+    private OneDnnTrunk direct;          // non-null: oneDNN called directly runs the forward passes
     private final CNN2DFormat trained;   // null when the graph has no single spatial layout
     private final String why;
     private final boolean ownsSource;
@@ -64,35 +69,57 @@ public final class InferenceTrunk implements AutoCloseable {
         this.ownsSource = ownsSource;
     }
 
-    /** @return {@code trunk} run in this host's layout ({@link ForwardLayout#host()}); the caller keeps {@code trunk} */
+    /**
+     * @return {@code trunk} run by this host's engine ({@link ForwardEngine#host()}) or in its layout
+     * ({@link ForwardLayout#host()}); the caller keeps {@code trunk}
+     */
     public static InferenceTrunk of(ComputationGraph trunk) {
-        return of(trunk, ForwardLayout.host());
+        return of(trunk, ForwardLayout.host(), ForwardEngine.host());
     }
 
     /**
+     * On DL4J's layers in {@code layout}.
+     *
      * @param trunk  an initialised graph; not modified, not owned (the caller closes it, after this)
      * @param layout the layout to run forward passes in
      */
     public static InferenceTrunk of(ComputationGraph trunk, ForwardLayout layout) {
-        return create(trunk, layout, false);
+        return of(trunk, layout, ForwardEngine.dl4j("asked for"));
     }
 
     /**
-     * As {@link #of(ComputationGraph, ForwardLayout)}, taking ownership of {@code trunk}: when a twin runs the
-     * forward passes, {@code trunk} is closed at once (its memory is not kept twice), else {@link #close()} closes it.
-     * The caller must not use or close {@code trunk} afterwards.
+     * @param trunk  an initialised graph; not modified, not owned (the caller closes it, after this)
+     * @param layout the layout DL4J runs forward passes in when {@code engine} is DL4J's, or oneDNN cannot
+     *               translate the graph
+     * @param engine oneDNN called directly, or DL4J's layers
      */
+    public static InferenceTrunk of(ComputationGraph trunk, ForwardLayout layout, ForwardEngine engine) {
+        return create(trunk, layout, engine, false);
+    }
+
+    /** As {@link #owning(ComputationGraph, ForwardLayout, ForwardEngine)} on DL4J's layers. */
     public static InferenceTrunk owning(ComputationGraph trunk, ForwardLayout layout) {
-        InferenceTrunk created = create(trunk, layout, true);
-        if (created.twin != null) {
+        return owning(trunk, layout, ForwardEngine.dl4j("asked for"));
+    }
+
+    /**
+     * As {@link #of(ComputationGraph, ForwardLayout, ForwardEngine)}, taking ownership of {@code trunk}: when a twin
+     * or oneDNN runs the forward passes, {@code trunk} is closed at once (its memory is not kept twice), else
+     * {@link #close()} closes it. The caller must not use or close {@code trunk} afterwards.
+     */
+    public static InferenceTrunk owning(ComputationGraph trunk, ForwardLayout layout, ForwardEngine engine) {
+        InferenceTrunk created = create(trunk, layout, engine, true);
+        if (created.twin != null || created.direct != null) {
             trunk.close();
         }
         return created;
     }
 
-    private static InferenceTrunk create(ComputationGraph trunk, ForwardLayout layout, boolean owns) {
+    private static InferenceTrunk create(ComputationGraph trunk, ForwardLayout layout, ForwardEngine engine,
+                                         boolean owns) {
         Objects.requireNonNull(trunk, "trunk");
         Objects.requireNonNull(layout, "layout");
+        Objects.requireNonNull(engine, "engine");
         ComputationGraphConfiguration conf = trunk.getConfiguration();
         Optional<String> notSpatial = firstNonSpatialVertex(conf);
         if (notSpatial.isPresent()) {
@@ -103,9 +130,22 @@ public final class InferenceTrunk implements AutoCloseable {
         if (trained.isEmpty()) {
             return new InferenceTrunk(trunk, null, null, "as it is: its layers do not share one layout", owns);
         }
+        String notDirect = "";
+        if (engine.direct()) {
+            try {
+                OneDnnTrunk compiled = compileDirect(trunk, trained.get());
+                InferenceTrunk created = new InferenceTrunk(trunk, null, trained.get(), "on " + compiled.describe()
+                        + ", in and out in " + trained.get(), owns);
+                created.direct = compiled;
+                return created;
+            } catch (OneDnnTrunk.UnsupportedGraphException e) {
+                notDirect = " (not on oneDNN directly: " + e.getMessage() + ")";
+            }
+        }
         CNN2DFormat target = layout.formatFor(trained.get());
         if (target == trained.get()) {
-            return new InferenceTrunk(trunk, null, trained.get(), "in " + target + ", its own layout", owns);
+            return new InferenceTrunk(trunk, null, trained.get(), "in " + target + ", its own layout" + notDirect,
+                    owns);
         }
         ComputationGraphConfiguration twinConf = conf.clone();
         for (GraphVertex vertex : twinConf.getVertices().values()) {
@@ -126,7 +166,28 @@ public final class InferenceTrunk implements AutoCloseable {
         }
         return new InferenceTrunk(trunk, twin, trained.get(), "in " + target + " (a twin of the " + trained.get()
                 + " graph" + (folds.isEmpty() ? "" : ", " + folds.size() + " batch norms folded into their convolutions")
-                + "; " + layout.reason() + ")", owns, folds.size());
+                + "; " + layout.reason() + ")" + notDirect, owns, folds.size());
+    }
+
+    /** oneDNN primitives for {@code trunk}, its batch norms folded into their convolutions first. */
+    private static OneDnnTrunk compileDirect(ComputationGraph trunk, CNN2DFormat format)
+            throws OneDnnTrunk.UnsupportedGraphException {
+        ComputationGraphConfiguration conf = trunk.getConfiguration();
+        List<BatchNormFolding.Pair> folds = BatchNormFolding.pairs(conf);
+        if (folds.isEmpty()) {
+            return OneDnnTrunk.compile(trunk, format);
+        }
+        ComputationGraphConfiguration foldedConf = conf.clone();
+        BatchNormFolding.removeBatchNorms(foldedConf, folds);
+        ComputationGraph folded = new ComputationGraph(foldedConf);
+        folded.init();
+        try {
+            ParameterTransfer.copyParams(trunk, folded);
+            BatchNormFolding.foldParameters(trunk, folded, folds);
+            return OneDnnTrunk.compile(folded, format);
+        } finally {
+            folded.close();
+        }
     }
 
     /**
@@ -136,6 +197,9 @@ public final class InferenceTrunk implements AutoCloseable {
      * @param inputs one array per network input, in the graph's own layout
      */
     public INDArray[] output(INDArray... inputs) {
+        if (direct != null) {
+            return direct.output(inputs);
+        }
         if (twin == null) {
             return source.output(false, inputs);
         }
@@ -186,6 +250,11 @@ public final class InferenceTrunk implements AutoCloseable {
         return twin != null;
     }
 
+    /** @return whether oneDNN, called directly, runs the forward passes ({@link ForwardEngine}) */
+    public boolean runsOneDnn() {
+        return direct != null;
+    }
+
     /** @return how many batch norms the twin folded into their convolutions ({@link BatchNormFolding}); 0 without a twin */
     public int foldedBatchNorms() {
         return foldedBatchNorms;
@@ -198,7 +267,9 @@ public final class InferenceTrunk implements AutoCloseable {
 
     @Override
     public void close() {
-        if (twin != null) {
+        if (direct != null) {
+            direct.close(); // an owned source was closed by owning()
+        } else if (twin != null) {
             twin.close();
         } else if (ownsSource) {
             source.close();

@@ -1,5 +1,6 @@
 package io.img2rec.serve.predict;
 
+import io.img2rec.core.model.ForwardEngine;
 import io.img2rec.core.model.ForwardLayout;
 import io.img2rec.core.model.FreezePlan;
 import io.img2rec.core.model.GraphTopology;
@@ -31,12 +32,17 @@ public final class Dl4jScoringModel extends LockedGraphModel {
 
     /** @param graph the model; this object owns (and closes) it */
     public Dl4jScoringModel(ModelCard card, ComputationGraph graph) {
-        this(card, Networks.of(graph, ForwardLayout.host()));
+        this(card, Networks.of(graph, ForwardLayout.host(), ForwardEngine.host()));
     }
 
-    /** As {@link #Dl4jScoringModel(ModelCard, ComputationGraph)}, forward passes in {@code layout}. */
+    /** As {@link #Dl4jScoringModel(ModelCard, ComputationGraph)}, forward passes on DL4J in {@code layout}. */
     Dl4jScoringModel(ModelCard card, ComputationGraph graph, ForwardLayout layout) {
-        this(card, Networks.of(graph, layout));
+        this(card, Networks.of(graph, layout, ForwardEngine.dl4j("asked for")));
+    }
+
+    /** As {@link #Dl4jScoringModel(ModelCard, ComputationGraph)}, the base run by {@code engine} or in {@code layout}. */
+    Dl4jScoringModel(ModelCard card, ComputationGraph graph, ForwardLayout layout, ForwardEngine engine) {
+        this(card, Networks.of(graph, layout, engine));
     }
 
     private Dl4jScoringModel(ModelCard card, Networks networks) {
@@ -52,7 +58,7 @@ public final class Dl4jScoringModel extends LockedGraphModel {
     /** The networks a model runs: the whole graph ({@code base} null), or a base in another layout and the top. */
     private record Networks(ComputationGraph graph, InferenceTrunk base) {
         /** Takes ownership of {@code graph}: it is returned, or closed once split. */
-        static Networks of(ComputationGraph graph, ForwardLayout layout) {
+        static Networks of(ComputationGraph graph, ForwardLayout layout, ForwardEngine engine) {
             if (graph.getConfiguration().getNetworkInputs().size() != 1) {
                 return new Networks(graph, null);
             }
@@ -70,8 +76,8 @@ public final class Dl4jScoringModel extends LockedGraphModel {
                         .getNetworkOutputs(), e.toString());
                 return new Networks(graph, null);
             }
-            InferenceTrunk base = InferenceTrunk.owning(split.trunk(), layout);
-            if (!base.runsTwin()) { // same layout: the whole graph is one network fewer
+            InferenceTrunk base = InferenceTrunk.owning(split.trunk(), layout, engine);
+            if (!base.runsTwin() && !base.runsOneDnn()) { // same layout on DL4J: the whole graph is one network fewer
                 base.close();
                 split.head().close();
                 return new Networks(graph, null);

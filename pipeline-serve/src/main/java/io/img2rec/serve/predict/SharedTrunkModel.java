@@ -1,5 +1,6 @@
 package io.img2rec.serve.predict;
 
+import io.img2rec.core.model.ForwardEngine;
 import io.img2rec.core.model.ForwardLayout;
 import io.img2rec.core.model.FreezePlan;
 import io.img2rec.core.model.InferenceTrunk;
@@ -68,7 +69,7 @@ public final class SharedTrunkModel extends LockedGraphModel {
      * close them.
      */
     public static Optional<SharedTrunkModel> combine(List<ModelCard> cards, List<ComputationGraph> graphs) {
-        return combine(cards, graphs, NEW_LOCKS, ForwardLayout.host());
+        return combine(cards, graphs, NEW_LOCKS, ForwardLayout.host(), ForwardEngine.host());
     }
 
     /**
@@ -77,12 +78,19 @@ public final class SharedTrunkModel extends LockedGraphModel {
      */
     static Optional<SharedTrunkModel> combine(List<ModelCard> cards, List<ComputationGraph> graphs,
                                               Function<String, Lock> locks) {
-        return combine(cards, graphs, locks, ForwardLayout.host());
+        return combine(cards, graphs, locks, ForwardLayout.host(), ForwardEngine.host());
     }
 
-    /** As {@link #combine(List, List, Function)}, the trunk's forward passes in {@code layout}. */
+    /** As {@link #combine(List, List, Function)}, the trunk's forward passes on DL4J in {@code layout}. */
     static Optional<SharedTrunkModel> combine(List<ModelCard> cards, List<ComputationGraph> graphs,
                                               Function<String, Lock> locks, ForwardLayout layout) {
+        return combine(cards, graphs, locks, layout, ForwardEngine.dl4j("asked for"));
+    }
+
+    /** As {@link #combine(List, List, Function)}, the trunk run by {@code engine} or in {@code layout}. */
+    static Optional<SharedTrunkModel> combine(List<ModelCard> cards, List<ComputationGraph> graphs,
+                                              Function<String, Lock> locks, ForwardLayout layout,
+                                              ForwardEngine engine) {
         if (cards.size() < 2 || cards.size() != graphs.size()) {
             return Optional.empty();
         }
@@ -144,7 +152,7 @@ public final class SharedTrunkModel extends LockedGraphModel {
         ModelCard card = new ModelCard(cards.get(0).architecture() + " shared trunk " + names, cards.get(0).architecture(),
                 labels, thresholds, cards.get(0).encoder(), "");
         // the trunk runs in the host's fastest layout; the heads stay in the layout the models trained in
-        InferenceTrunk trunk = InferenceTrunk.owning(firstSplit.trunk(), layout);
+        InferenceTrunk trunk = InferenceTrunk.owning(firstSplit.trunk(), layout, engine);
         LOG.info("{}: shared trunk runs {}", cards.get(0).architecture(), trunk.describe());
         return Optional.of(new SharedTrunkModel(card, trunk, heads, List.copyOf(sharedOrder), names, locks));
     }

@@ -1,0 +1,94 @@
+package io.img2rec.core.model;
+
+import java.util.Locale;
+import java.util.Objects;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What runs this host's forward-only passes of frozen trunks (the training cache fill, bottleneck features,
+ * serving's trunks): oneDNN called directly ({@link OneDnnTrunk}: primitives built once per batch size, weights
+ * re-ordered once into the layout each convolution wants, activations kept in oneDNN's blocked layouts from layer
+ * to layer, ReLUs fused into the convolutions) or DL4J's own layers in the {@link ForwardLayout}. Decided once per
+ * process from facts of the host — whether JavaCPP's oneDNN natives load here — never from timings.
+ *
+ * <p>Measured (docs/performance.md, "oneDNN called directly"): VGG16@150's base at batch 1 in 58.6 ms against DL4J's
+ * 108 ms, bit-identical outputs, on a 2-core Zen 4. A graph with a layer {@link OneDnnTrunk} does not translate
+ * runs on DL4J as before, and says why.
+ *
+ * <p>Override with the system property {@value #PROPERTY}: {@code auto} (the rule), {@code onednn} (fail loudly
+ * where oneDNN cannot load) or {@code dl4j}.
+ *
+ * @param direct whether trunks run on oneDNN directly
+ * @param reason why, for the one log line
+ */
+public record ForwardEngine(boolean direct, String reason) {
+    private static final Logger LOG = LoggerFactory.getLogger(ForwardEngine.class);
+
+    /** System property overriding the rule: {@code auto} (default), {@code onednn}, {@code dl4j}. */
+    public static final String PROPERTY = "img2rec.forward.engine";
+
+    public ForwardEngine {
+        Objects.requireNonNull(reason, "reason");
+    }
+
+    /** @return DL4J's layers, for callers that want them (comparisons, tests) */
+    public static ForwardEngine dl4j(String reason) {
+        return new ForwardEngine(false, reason);
+    }
+
+    /** @return oneDNN called directly; callers must be on a host where {@link OneDnnTrunk#available()} */
+    public static ForwardEngine oneDnn(String reason) {
+        return new ForwardEngine(true, reason);
+    }
+
+    /** This host's choice, decided (and logged) on the first call. */
+    public static ForwardEngine host() {
+        return Host.CHOICE;
+    }
+
+    private static final class Host {
+        static final ForwardEngine CHOICE = decide();
+
+        private static ForwardEngine decide() {
+            ForwardEngine choice = choose(System.getProperty(PROPERTY), OneDnnTrunk.available());
+            LOG.info("forward-only passes of frozen trunks: {}", choice.describe());
+            return choice;
+        }
+    }
+
+    /**
+     * The rule, as a pure function.
+     *
+     * @param override  the value of {@value #PROPERTY}, or null
+     * @param available whether oneDNN's natives load on this host, and if not why
+     * @throws IllegalArgumentException naming the property and the allowed values when the override is unknown, or
+     *                                  when {@code onednn} is asked for where it cannot load
+     */
+    static ForwardEngine choose(String override, OneDnnTrunk.Availability available) {
+        String value = override == null ? "auto" : override.trim().toLowerCase(Locale.ROOT);
+        switch (value) {
+            case "dl4j":
+                return dl4j("-D" + PROPERTY + "=dl4j");
+            case "onednn":
+                if (!available.loaded()) {
+                    throw new IllegalArgumentException("system property " + PROPERTY + "=onednn, but oneDNN cannot"
+                            + " load here (" + available.detail() + "); use auto or dl4j");
+                }
+                return oneDnn("-D" + PROPERTY + "=onednn, " + available.detail());
+            case "auto":
+            case "":
+                return available.loaded() ? oneDnn(available.detail())
+                        : dl4j("oneDNN cannot load here: " + available.detail());
+            default:
+                throw new IllegalArgumentException("system property " + PROPERTY + "='" + override
+                        + "' is not an engine; allowed: auto, onednn, dl4j");
+        }
+    }
+
+    /** @return one line: the engine and why */
+    public String describe() {
+        return (direct ? "oneDNN called directly" : "DL4J's layers") + " (" + reason + ")";
+    }
+}

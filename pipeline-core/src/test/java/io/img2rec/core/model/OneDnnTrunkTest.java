@@ -1,0 +1,179 @@
+package io.img2rec.core.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The oneDNN engine against DL4J's own forward pass of the same graph: the architectures' trunks with random
+ * weights (and random batch-norm statistics), several batch sizes through one trunk (one plan each, buffers
+ * re-used between calls), both layouts in and out, and the graphs it must leave to DL4J.
+ */
+class OneDnnTrunkTest {
+
+    private static final ForwardLayout TRAINED = ForwardLayout.asTrained("test");
+    private static final ForwardEngine ONEDNN = ForwardEngine.oneDnn("test");
+
+    @Test
+    void oneDnnLoadsOnThisProjectsPlatform() {
+        assertTrue(OneDnnTrunk.available().loaded(), OneDnnTrunk.available().detail());
+        assertTrue(OneDnnTrunk.available().detail().startsWith("oneDNN 2.5.2"), OneDnnTrunk.available().detail());
+    }
+
+    @Test
+    void vgg16TrunkMatchesDl4jAtSeveralBatchSizes() {
+        assertMatchesDl4j(Backbone.VGG16, 48, 5, CNN2DFormat.NCHW, 0, 1, 3, 1);
+    }
+
+    @Test
+    void resNet50TrunkWithFoldedBatchNormsAndTwoOutputsMatchesDl4j() {
+        // conv1's padding, strided 1x1 shortcuts, padded max pooling, sums with their ReLU fused, two outputs
+        assertMatchesDl4j(Backbone.RESNET50, 64, 5, CNN2DFormat.NCHW, 52, 2, 1);
+    }
+
+    @Test
+    void nhwcGraphTakesAndGivesNhwc() {
+        assertMatchesDl4j(Backbone.TINY_CNN, 32, 5, CNN2DFormat.NHWC, 0, 2);
+    }
+
+    private static void assertMatchesDl4j(Backbone backbone, int side, int trainable, CNN2DFormat format,
+                                          int expectedFolds, int... batches) {
+        ComputationGraph full = backbone.architecture().create(new ArchitectureOptions(side, format, 3), 1);
+        randomiseBatchNormStatistics(full);
+        FreezePlan plan = GraphTopology.of(full.getConfiguration()).lastLayersTrainable(trainable);
+        try (TrunkHeadSplit split = TrunkHeadSplit.of(full, plan);
+             InferenceTrunk direct = InferenceTrunk.of(split.trunk(), TRAINED, ONEDNN)) {
+            assertTrue(direct.runsOneDnn(), direct.describe());
+            assertFalse(direct.runsTwin());
+            assertEquals(expectedFolds, BatchNormFolding.pairs(split.trunk().getConfiguration()).size());
+            int seed = 20;
+            for (int batch : batches) {
+                Nd4j.getRandom().setSeed(seed++);
+                long[] shape = format == CNN2DFormat.NHWC ? new long[] {batch, side, side, 3}
+                        : new long[] {batch, 3, side, side};
+                INDArray images = Nd4j.rand(DataType.FLOAT, shape).muli(2).subi(1);
+                INDArray before = images.dup();
+                INDArray[] expected = split.trunk().output(false, images);
+                INDArray[] got = direct.output(images);
+                assertEquals(plan.boundary().size(), got.length);
+                for (int i = 0; i < expected.length; i++) {
+                    assertArrayEquals(expected[i].shape(), got[i].shape(), "output " + plan.boundary().get(i));
+                    double scale = Math.max(expected[i].amaxNumber().doubleValue(), 1e-6);
+                    double relative = expected[i].sub(got[i]).amaxNumber().doubleValue() / scale;
+                    assertTrue(relative < 1e-4, backbone + " batch " + batch + " output " + plan.boundary().get(i)
+                            + ": max |DL4J - oneDNN| / max |DL4J| = " + relative);
+                    assertTrue(expected[i].amaxNumber().doubleValue() > 0, "a trunk that outputs zeros proves nothing");
+                }
+                assertEquals(before, images, "the input is left as it was");
+            }
+        } finally {
+            full.close();
+        }
+    }
+
+    @Test
+    void aViewOrAnotherOrderAsInputIsCopiedNotMisread() {
+        ComputationGraph full = Backbone.TINY_CNN.architecture().create(
+                new ArchitectureOptions(32, CNN2DFormat.NCHW, 3), 1);
+        FreezePlan plan = GraphTopology.of(full.getConfiguration()).lastLayersTrainable(5);
+        try (TrunkHeadSplit split = TrunkHeadSplit.of(full, plan);
+             InferenceTrunk direct = InferenceTrunk.of(split.trunk(), TRAINED, ONEDNN)) {
+            Nd4j.getRandom().setSeed(3);
+            INDArray four = Nd4j.rand(DataType.FLOAT, 4, 3, 32, 32);
+            INDArray view = four.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(2, 4)); // rows 2-3, offset > 0
+            INDArray fortran = four.dup('f');
+            INDArray expectedView = split.trunk().output(false, view.dup('c'))[0];
+            INDArray expectedAll = split.trunk().output(false, four)[0];
+            assertTrue(expectedView.equalsWithEps(direct.output(view)[0], 1e-4));
+            assertTrue(expectedAll.equalsWithEps(direct.output(fortran)[0], 1e-4));
+        } finally {
+            full.close();
+        }
+    }
+
+    @Test
+    void aLayerItDoesNotTranslateLeavesTheGraphToDl4jAndSaysWhich() {
+        ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().seed(1).graphBuilder()
+                .addInputs("in").setInputTypes(InputType.convolutional(8, 8, 3))
+                .addLayer("c1", new ConvolutionLayer.Builder(3, 3).nOut(4).convolutionMode(ConvolutionMode.Same)
+                        .activation(Activation.TANH).build(), "in")
+                .setOutputs("c1").build();
+        ComputationGraph graph = new ComputationGraph(conf);
+        graph.init();
+        try (InferenceTrunk trunk = InferenceTrunk.of(graph, TRAINED, ONEDNN)) {
+            assertFalse(trunk.runsOneDnn());
+            assertTrue(trunk.describe().contains("not on oneDNN directly: layer 'c1': activation"), trunk.describe());
+            INDArray x = Nd4j.rand(DataType.FLOAT, 2, 3, 8, 8);
+            assertEquals(graph.outputSingle(false, x), trunk.output(x)[0]);
+        } finally {
+            graph.close();
+        }
+    }
+
+    @Test
+    void theEngineRuleAndItsProperty() {
+        OneDnnTrunk.Availability here = new OneDnnTrunk.Availability(true, "oneDNN 2.5.2");
+        OneDnnTrunk.Availability none = new OneDnnTrunk.Availability(false, "UnsatisfiedLinkError: no jnidnnl");
+        assertTrue(ForwardEngine.choose(null, here).direct());
+        assertTrue(ForwardEngine.choose(" Auto ", here).direct());
+        assertFalse(ForwardEngine.choose(null, none).direct());
+        assertTrue(ForwardEngine.choose(null, none).describe().contains("no jnidnnl"));
+        assertFalse(ForwardEngine.choose("dl4j", here).direct());
+        assertTrue(ForwardEngine.choose("onednn", here).direct());
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+                () -> ForwardEngine.choose("onednn", none));
+        assertTrue(missing.getMessage().contains(ForwardEngine.PROPERTY), missing.getMessage());
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+                () -> ForwardEngine.choose("mkl", here));
+        assertTrue(unknown.getMessage().contains("allowed: auto, onednn, dl4j"), unknown.getMessage());
+    }
+
+    @Test
+    void closingTwiceIsHarmlessAndAClosedTrunkSaysSo() throws Exception {
+        ComputationGraph base = new ComputationGraph(Backbone.TINY_CNN.architecture()
+                .baseConfiguration(new ArchitectureOptions(32, CNN2DFormat.NCHW, 3)));
+        base.init();
+        try {
+            OneDnnTrunk trunk = OneDnnTrunk.compile(base, CNN2DFormat.NCHW);
+            INDArray x = Nd4j.rand(DataType.FLOAT, 1, 3, 32, 32);
+            assertTrue(base.outputSingle(false, x).equalsWithEps(trunk.output(x)[0], 1e-4));
+            List<String> impls = trunk.implementations();
+            assertFalse(impls.isEmpty());
+            trunk.close();
+            trunk.close();
+            assertThrows(IllegalStateException.class, () -> trunk.output(x));
+        } finally {
+            base.close();
+        }
+    }
+
+    private static void randomiseBatchNormStatistics(ComputationGraph graph) {
+        Nd4j.getRandom().setSeed(5);
+        for (Layer layer : graph.getLayers()) {
+            if (layer instanceof org.deeplearning4j.nn.layers.normalization.BatchNormalization) {
+                layer.paramTable().forEach((key, value) -> {
+                    INDArray r = Nd4j.rand(DataType.FLOAT, value.shape());
+                    value.assign(key.equals("var") ? r.addi(0.5) : r.subi(0.5));
+                });
+            }
+        }
+    }
+}
