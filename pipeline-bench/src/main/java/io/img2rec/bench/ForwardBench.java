@@ -1,6 +1,10 @@
 package io.img2rec.bench;
 
 import io.img2rec.core.model.Backbone;
+import io.img2rec.core.model.FreezePlan;
+import io.img2rec.core.model.GraphTopology;
+import io.img2rec.core.model.InferenceTrunk;
+import io.img2rec.core.model.TrunkHeadSplit;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -66,6 +70,55 @@ final class ForwardBench {
                 }
                 graph.close();
             }
+            out.addAll(served(size, backbone, side, workspaces));
+        }
+        return out;
+    }
+
+    /** The variant label of serving's single-model path; {@code bench/report.py} compares it with PyTorch. */
+    static final String SERVED = "served";
+
+    /**
+     * Serving's single-model path (what {@code Dl4jScoringModel} runs): the convolutional base on this host's forward
+     * engine ({@code InferenceTrunk.of}: oneDNN called directly where it loads), the top as trained, at batch 1 and
+     * the large batch. Records the largest relative difference from the whole NCHW graph's output.
+     */
+    private static List<Measurement> served(BenchSize size, Backbone backbone, int side, WorkspaceMode workspaces) {
+        List<Measurement> out = new ArrayList<>();
+        CNN2DFormat trained = BenchModels.trainingLayout(backbone);
+        ComputationGraph graph = BenchModels.full(backbone, size, trained, workspaces);
+        FreezePlan topOnly = GraphTopology.of(graph.getConfiguration()).lastLayersTrainable(1);
+        try (TrunkHeadSplit split = TrunkHeadSplit.of(graph, topOnly);
+             InferenceTrunk base = InferenceTrunk.of(split.trunk())) {
+            String how = SERVED + (base.runsOneDnn() ? " (oneDNN base + top)" : " (DL4J base + top)");
+            for (int batch : List.of(1, size.batch())) {
+                INDArray input = BenchModels.images(batch, side, trained, 7);
+                INDArray whole = graph.outputSingle(false, input);
+                INDArray[] boundary = base.output(input);
+                INDArray result = split.head().output(false, boundary)[0];
+                double diff = whole.sub(result).amaxNumber().doubleValue()
+                        / Math.max(whole.amaxNumber().doubleValue(), 1e-12);
+                int reps = batch == 1 ? Math.max(size.rounds(), 5) : size.rounds();
+                double[] seconds = RoundTimer.time(Math.max(size.warmup(), batch == 1 ? 2 : 0), reps, () -> {
+                    INDArray[] b = base.output(input);
+                    INDArray r = split.head().output(false, b)[0];
+                    r.getDouble(0);
+                    for (INDArray a : b) {
+                        a.close();
+                    }
+                });
+                Measurement m = Measurement.timed("forward",
+                                String.format(Locale.ROOT, "forward/%s@%d/b%d", backbone.configName(), side, batch),
+                                SERVED, batch, seconds)
+                        .with("how", how + "; " + base.describe())
+                        .with("output_shape", Arrays.toString(result.shape()))
+                        .with("max_relative_diff", diff);
+                out.add(m);
+                Progress.log(m);
+                input.close();
+            }
+        } finally {
+            graph.close();
         }
         return out;
     }

@@ -1,6 +1,7 @@
 package io.img2rec.bench;
 
 import io.img2rec.core.model.Backbone;
+import io.img2rec.core.model.ForwardEngine;
 import io.img2rec.core.model.ForwardLayout;
 import io.img2rec.core.model.FreezePlan;
 import io.img2rec.core.model.GraphTopology;
@@ -21,12 +22,14 @@ import java.util.function.Supplier;
  * Forward-only passes of NCHW-trained networks in each layout, interleaved round by round in one JVM: the training
  * cache fill (the frozen trunk below the last 5 layers, batch 16, {@link InferenceTrunk} as the cache runs it: NCHW
  * as trained vs an NHWC twin with inputs and outputs permuted) and the whole network at batch 1 and 16 (the NCHW
- * graph vs serving's single-model path: the base as an NHWC twin, the top as trained). Records the largest relative
- * difference of the outputs.
+ * graph vs serving's single-model path: the base as an NHWC twin, the top as trained); then the same cache fill and
+ * serving path with the NHWC twin against oneDNN called directly ({@code ForwardEngine}). Records the largest
+ * relative difference of the outputs.
  */
 final class LayoutBench {
     private static final ForwardLayout NHWC = new ForwardLayout(Optional.of(CNN2DFormat.NHWC), "bench");
     private static final ForwardLayout TRAINED = ForwardLayout.asTrained("bench");
+    private static final ForwardEngine ONEDNN = ForwardEngine.oneDnn("bench");
 
     private LayoutBench() {
     }
@@ -46,7 +49,9 @@ final class LayoutBench {
                  InferenceTrunk asTrained = InferenceTrunk.of(split.trunk(), TRAINED);
                  InferenceTrunk twin = InferenceTrunk.of(split.trunk(), NHWC);
                  TrunkHeadSplit served = TrunkHeadSplit.of(nchw, topOnly);
-                 InferenceTrunk servedBase = InferenceTrunk.of(served.trunk(), NHWC)) {
+                 InferenceTrunk servedBase = InferenceTrunk.of(served.trunk(), NHWC);
+                 InferenceTrunk direct = InferenceTrunk.of(split.trunk(), TRAINED, ONEDNN);
+                 InferenceTrunk directBase = InferenceTrunk.of(served.trunk(), TRAINED, ONEDNN)) {
                 String arch = backbone.configName() + "@" + side;
                 INDArray b16 = BenchModels.images(size.batch(), side, CNN2DFormat.NCHW, 7);
                 INDArray b1 = BenchModels.images(1, side, CNN2DFormat.NCHW, 8);
@@ -62,7 +67,20 @@ final class LayoutBench {
                         List.of(new Case("forward/" + arch + "/b" + size.batch(), "NCHW graph", size.batch(),
                                         () -> new INDArray[] {nchw.outputSingle(false, b16)}),
                                 new Case("forward/" + arch + "/b" + size.batch(), "NHWC base twin + NCHW top",
-                                        size.batch(), () -> served.head().output(false, servedBase.output(b16)))));
+                                        size.batch(), () -> served.head().output(false, servedBase.output(b16)))),
+                        // the NHWC twin (DL4J's layers) against oneDNN called directly (ForwardEngine)
+                        List.of(new Case("cache_fill/" + arch + "/b" + size.batch(), "NHWC twin (permuted in and out)",
+                                        size.batch(), () -> twin.output(b16)),
+                                new Case("cache_fill/" + arch + "/b" + size.batch(), "oneDNN direct", size.batch(),
+                                        () -> direct.output(b16))),
+                        List.of(new Case("forward/" + arch + "/b1", "NHWC base twin + NCHW top", 1,
+                                        () -> served.head().output(false, servedBase.output(b1))),
+                                new Case("forward/" + arch + "/b1", "oneDNN base + NCHW top", 1,
+                                        () -> served.head().output(false, directBase.output(b1)))),
+                        List.of(new Case("forward/" + arch + "/b" + size.batch(), "NHWC base twin + NCHW top",
+                                        size.batch(), () -> served.head().output(false, servedBase.output(b16))),
+                                new Case("forward/" + arch + "/b" + size.batch(), "oneDNN base + NCHW top",
+                                        size.batch(), () -> served.head().output(false, directBase.output(b16)))));
                 for (List<Case> pair : pairs) {
                     double diff = relativeDifference(pair.get(0).run().get(), pair.get(1).run().get()); // + warm-up
                     for (int w = 0; w < size.warmup(); w++) { // workspaces settle over the first calls
@@ -87,8 +105,9 @@ final class LayoutBench {
                             .with("speedup", before.medianSeconds() / timedAfter.medianSeconds());
                     Progress.log(before);
                     Progress.log(after);
-                    System.err.printf(Locale.ROOT, "[bench] %s: NHWC/NCHW %.2fx, max relative difference %.2e%n",
-                            pair.get(0).name(), before.medianSeconds() / after.medianSeconds(), diff);
+                    System.err.printf(Locale.ROOT, "[bench] %s: %s / %s %.2fx, max relative difference %.2e%n",
+                            pair.get(0).name(), pair.get(1).variant(), pair.get(0).variant(),
+                            before.medianSeconds() / after.medianSeconds(), diff);
                     out.add(before);
                     out.add(after);
                 }

@@ -50,6 +50,9 @@ class BenchSmokeTest {
             if (r.get("suite").asText().equals("forward")) {
                 assertTrue(r.get("img_per_s").asDouble() > 0, "throughput in " + r);
                 assertTrue(r.get("extra").get("output_shape").asText().endsWith(", 1]"), "one output column in " + r);
+                if (r.get("variant").asText().equals(ForwardBench.SERVED)) { // serving's path scores as the graph
+                    assertTrue(r.get("extra").get("max_relative_diff").asDouble() < 1e-4, "served as the graph: " + r);
+                }
             }
         }
         JsonNode check = records.stream().filter(r -> r.get("suite").asText().equals("check")).findFirst().orElseThrow();
