@@ -3,6 +3,7 @@ package io.img2rec.core.model;
 import java.util.Locale;
 import java.util.Objects;
 
+import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -11,7 +12,8 @@ import org.slf4j.LoggerFactory;
  * serving's trunks): oneDNN called directly ({@link OneDnnTrunk}: primitives built once per batch size, weights
  * re-ordered once into the layout each convolution wants, activations kept in oneDNN's blocked layouts from layer
  * to layer, ReLUs fused into the convolutions) or DL4J's own layers in the {@link ForwardLayout}. Decided once per
- * process from facts of the host — whether JavaCPP's oneDNN natives load here — never from timings.
+ * process from facts of the host — whether JavaCPP's oneDNN natives load here and ND4J runs on its CPU backend —
+ * never from timings.
  *
  * <p>Measured (docs/performance.md, "oneDNN called directly"): VGG16@150's base at batch 1 in 58.6 ms against DL4J's
  * 108 ms, bit-identical outputs, on a 2-core Zen 4. A graph with a layer {@link OneDnnTrunk} does not translate
@@ -52,7 +54,10 @@ public record ForwardEngine(boolean direct, String reason) {
         static final ForwardEngine CHOICE = decide();
 
         private static ForwardEngine decide() {
-            ForwardEngine choice = choose(System.getProperty(PROPERTY), OneDnnTrunk.available());
+            // inputs and outputs are read and written in host memory: only ND4J's CPU backend keeps them there
+            OneDnnTrunk.Availability available = Nd4j.getEnvironment().isCPU() ? OneDnnTrunk.available()
+                    : new OneDnnTrunk.Availability(false, "ND4J runs on another backend than its CPU one");
+            ForwardEngine choice = choose(System.getProperty(PROPERTY), available);
             LOG.info("forward-only passes of frozen trunks: {}", choice.describe());
             return choice;
         }

@@ -76,7 +76,8 @@ final class OneDnnTrunk implements AutoCloseable {
         }
     }
 
-    private static final int MAX_PLANS = 4;
+    /** Plans kept (least recently used dropped): serving's batch sizes vary with the requests batched together. */
+    private static final int MAX_PLANS = 6;
 
     private static final class Natives {
         static final Availability AVAILABILITY = load();
@@ -395,6 +396,14 @@ final class OneDnnTrunk implements AutoCloseable {
         closed = true;
         plans.values().forEach(Plan::close);
         plans.clear();
+        for (List<Weights> known : weights.values()) {
+            for (Weights w : known) {
+                dnnl_memory_destroy(w.memory());
+                w.buffer().raw.close();
+                w.md().close();
+            }
+        }
+        weights.clear();
         dnnl_stream_destroy(stream);
         owned.forEach(Pointer::close);
     }
@@ -446,6 +455,12 @@ final class OneDnnTrunk implements AutoCloseable {
             this.aligned = new BytePointer(raw).position(((address + 63) & ~63L) - address);
         }
     }
+
+    /** A layer's weights re-ordered into one kernel's layout. */
+    private record Weights(dnnl_memory_desc_t md, dnnl_memory memory, Buffer buffer) {
+    }
+
+    private final Map<String, List<Weights>> weights = new HashMap<>();
 
     private record Tensor(dnnl_memory_desc_t md, dnnl_memory memory, long c, long h, long w, Buffer buffer) {
     }
@@ -656,14 +671,7 @@ final class OneDnnTrunk implements AutoCloseable {
             }
             List<Tensor> temporaries = new ArrayList<>();
             Tensor in = as(src, dnnl_primitive_desc_query_md(pd, dnnl_query_src_md, 0), c.name(), temporaries);
-            // the weights, re-ordered once into the layout this kernel wants
-            dnnl_memory_desc_t wPlain = keep(plainDesc(new long[] {c.out(), c.in(), c.kh(), c.kw()}, dnnl_oihw));
-            dnnl_memory plainW = memory(wPlain, c.weights());
-            dnnl_memory_desc_t wWant = dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0);
-            Buffer wb = new Buffer(dnnl_memory_desc_get_size(wWant));
-            buffers.add(wb);
-            dnnl_memory weights = memory(wWant, wb.aligned);
-            runOnce(plainW, wPlain, weights, wWant, c.name());
+            dnnl_memory weights = weightsFor(c, dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0));
             Tensor out = pooled(dnnl_primitive_desc_query_md(pd, dnnl_query_dst_md, 0), c.out(), gh[0], gw[0]);
             if (c.bias() == null) {
                 step(pd, c.name(), new int[] {DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_DST},
@@ -675,6 +683,35 @@ final class OneDnnTrunk implements AutoCloseable {
             }
             temporaries.forEach(this::release);
             return out;
+        }
+
+        /**
+         * The layer's weights in the layout {@code want}: re-ordered once per layout and shared by every plan whose
+         * kernel wants that layout (batch sizes often share one), kept until the trunk closes.
+         */
+        private dnnl_memory weightsFor(Conv c, dnnl_memory_desc_t want) {
+            List<Weights> known = weights.computeIfAbsent(c.name(), k -> new ArrayList<>());
+            for (Weights w : known) {
+                if (dnnl_memory_desc_equal(w.md(), want) != 0) {
+                    return w.memory();
+                }
+            }
+            dnnl_memory_desc_t md = new dnnl_memory_desc_t(); // a copy: `want` lives only as long as this plan
+            Pointer.memcpy(md, want, Pointer.sizeof(dnnl_memory_desc_t.class));
+            Buffer buffer = new Buffer(dnnl_memory_desc_get_size(md));
+            dnnl_memory memory = new dnnl_memory();
+            check(dnnl_memory_create(memory, md, Natives.engine, buffer.aligned), "memory_create", c.name());
+            try {
+                dnnl_memory_desc_t wPlain = keep(plainDesc(new long[] {c.out(), c.in(), c.kh(), c.kw()}, dnnl_oihw));
+                runOnce(memory(wPlain, c.weights()), wPlain, memory, md, c.name());
+            } catch (RuntimeException e) { // never keep weights that were not re-ordered
+                dnnl_memory_destroy(memory);
+                buffer.raw.close();
+                md.close();
+                throw e;
+            }
+            known.add(new Weights(md, memory, buffer));
+            return memory;
         }
 
         /** Re-orders once, now (weights). */

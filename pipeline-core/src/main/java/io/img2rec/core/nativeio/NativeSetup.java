@@ -127,7 +127,8 @@ public final class NativeSetup {
         return waitPolicy == null || waitPolicy.isBlank()
                 ? "OMP_WAIT_POLICY is not set: OpenMP's threads spin between parallel regions and compete with "
                 + "OpenBLAS's and Java's threads for the cores; export OMP_WAIT_POLICY=PASSIVE before starting "
-                + "(the main job on the sample, 2-core Zen 4: 232 s -> 217 s, identical results)"
+                + "(the main job on the sample, 2-core Zen 4: 232 s -> 217 s in one run, 231 s in another; identical "
+                + "results)"
                 : "OMP_WAIT_POLICY=" + waitPolicy;
     }
 }
