@@ -59,9 +59,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Numerics: the same oneDNN convolution kernels as DL4J's helper ({@code convolution_direct}); ReLU and sums are
  * exact, so outputs equal DL4J's to float tolerance (VGG16@150: bit-identical on a Zen 4; {@code OneDnnTrunkTest}).
  *
- * <p>Inputs and outputs are in the layout the graph was built in. Not thread-safe: a plan's activation buffers are
- * re-used by every call; the caller serialises calls (as for {@code ComputationGraph.output}). Weights are copied
- * at compile time: later changes to the source graph do not reach this.
+ * <p>Inputs and outputs are in the layout the graph was built in. Not thread-safe: the activation buffers are
+ * shared by every plan and re-used by every call; the caller serialises calls (as for
+ * {@code ComputationGraph.output}). Weights are copied at compile time: later changes to the source graph do not
+ * reach this.
  */
 final class OneDnnTrunk implements AutoCloseable {
 
@@ -404,6 +405,8 @@ final class OneDnnTrunk implements AutoCloseable {
             }
         }
         weights.clear();
+        slots.forEach(b -> b.raw.close());
+        slots.clear();
         dnnl_stream_destroy(stream);
         owned.forEach(Pointer::close);
     }
@@ -462,7 +465,26 @@ final class OneDnnTrunk implements AutoCloseable {
 
     private final Map<String, List<Weights>> weights = new HashMap<>();
 
-    private record Tensor(dnnl_memory_desc_t md, dnnl_memory memory, long c, long h, long w, Buffer buffer) {
+    /**
+     * Activation buffers shared by all plans (calls are serialised, so one plan runs at a time): slot {@code i} is as
+     * large as the largest tensor any plan puts there. Plans bind their memories to the slots on every run, so a slot
+     * can grow when a plan for a larger batch is built.
+     */
+    private final List<Buffer> slots = new ArrayList<>();
+
+    private void ensureSlots(List<Long> sizes) {
+        for (int i = 0; i < sizes.size(); i++) {
+            if (i == slots.size()) {
+                slots.add(new Buffer(sizes.get(i)));
+            } else if (slots.get(i).size < sizes.get(i)) {
+                slots.get(i).raw.close();
+                slots.set(i, new Buffer(sizes.get(i)));
+            }
+        }
+    }
+
+    /** @param slot the activation slot holding it; -1 for memory bound to the caller's arrays */
+    private record Tensor(dnnl_memory_desc_t md, dnnl_memory memory, long c, long h, long w, int slot) {
     }
 
     private record Step(dnnl_primitive primitive, dnnl_exec_arg_t args, int count) {
@@ -472,8 +494,10 @@ final class OneDnnTrunk implements AutoCloseable {
         private final List<Step> steps = new ArrayList<>();
         private final List<dnnl_primitive_desc> descs = new ArrayList<>();
         private final List<dnnl_memory> memories = new ArrayList<>();
-        private final List<Buffer> buffers = new ArrayList<>();
-        private final List<Buffer> free = new ArrayList<>();
+        private final List<Long> slotSizes = new ArrayList<>();
+        private final List<Integer> freeSlots = new ArrayList<>();
+        private final List<dnnl_memory> boundMemories = new ArrayList<>();
+        private final List<Integer> boundSlots = new ArrayList<>();
         private final List<Pointer> keep = new ArrayList<>();
         private final dnnl_memory[] inputMemories;
         private final dnnl_memory[] outputMemories;
@@ -499,7 +523,7 @@ final class OneDnnTrunk implements AutoCloseable {
                     dnnl_memory_desc_t md = keep(plainDesc(d, tag));
                     dnnl_memory m = memory(md, null);
                     inputMemories[i] = m;
-                    tensors.put(inputs.get(i), new Tensor(md, m, d[1], d[2], d[3], null));
+                    tensors.put(inputs.get(i), new Tensor(md, m, d[1], d[2], d[3], -1));
                 }
                 long n = inputDims[0][0];
                 for (Op op : program) {
@@ -532,6 +556,7 @@ final class OneDnnTrunk implements AutoCloseable {
                     outputShapes[i] = format == CNN2DFormat.NHWC ? new long[] {n, t.h(), t.w(), t.c()} : d;
                     reorderStep(t.memory(), t.md(), m, md, outputs.get(i));
                 }
+                ensureSlots(slotSizes);
                 done = true;
             } finally {
                 if (!done) {
@@ -564,32 +589,42 @@ final class OneDnnTrunk implements AutoCloseable {
             return m;
         }
 
-        private Buffer acquire(long size) {
-            Buffer best = null;
-            for (Buffer b : free) {
-                if (b.size >= size && (best == null || b.size < best.size)) {
-                    best = b;
+        /** A free slot for {@code size} bytes: the smallest that fits, else the largest (grown), else a new one. */
+        private int acquire(long size) {
+            Integer fit = null;
+            Integer largest = null;
+            for (Integer i : freeSlots) {
+                long free = slotSizes.get(i);
+                if (free >= size && (fit == null || free < slotSizes.get(fit))) {
+                    fit = i;
+                }
+                if (largest == null || free > slotSizes.get(largest)) {
+                    largest = i;
                 }
             }
-            if (best != null) {
-                free.remove(best);
-                return best;
+            Integer best = fit != null ? fit : largest;
+            if (best == null) {
+                slotSizes.add(size);
+                return slotSizes.size() - 1;
             }
-            Buffer b = new Buffer(size);
-            buffers.add(b);
-            return b;
+            freeSlots.remove(best);
+            slotSizes.set(best, Math.max(slotSizes.get(best), size));
+            return best;
         }
 
         private void release(Tensor t) {
-            if (t != null && t.buffer() != null) {
-                free.add(t.buffer());
+            if (t != null && t.slot() >= 0) {
+                freeSlots.add(t.slot());
             }
         }
 
-        /** A tensor in the buffer pool, described by {@code md} (queried from a primitive: kept alive by it). */
+        /** A tensor in an activation slot, described by {@code md} (queried from a primitive: kept alive by it). */
         private Tensor pooled(dnnl_memory_desc_t md, long c, long h, long w) {
-            Buffer b = acquire(dnnl_memory_desc_get_size(md));
-            return new Tensor(md, memory(md, b.aligned), c, h, w, b);
+            int slot = acquire(dnnl_memory_desc_get_size(md));
+            dnnl_memory m = memory(md, null); // bound to the slot's buffer on every run
+            boundMemories.add(m);
+            boundSlots.add(slot);
+            return new Tensor(md, m, c, h, w, slot);
         }
 
         private dnnl_primitive_desc create(Pointer opDesc, dnnl_primitive_attr attr, String layer) {
@@ -789,6 +824,10 @@ final class OneDnnTrunk implements AutoCloseable {
         }
 
         INDArray[] run(INDArray[] xs) {
+            for (int i = 0; i < boundMemories.size(); i++) {
+                check(dnnl_memory_set_data_handle(boundMemories.get(i), slots.get(boundSlots.get(i)).aligned),
+                        "memory_set_data_handle", "-");
+            }
             for (int i = 0; i < xs.length; i++) {
                 check(dnnl_memory_set_data_handle(inputMemories[i], xs[i].data().addressPointer()),
                         "memory_set_data_handle", inputs.get(i));
@@ -820,14 +859,16 @@ final class OneDnnTrunk implements AutoCloseable {
                 dnnl_primitive_desc_destroy(pd);
             }
             descs.clear();
-            for (Buffer b : buffers) {
-                b.raw.close();
-            }
-            buffers.clear();
-            free.clear();
+            boundMemories.clear();
+            boundSlots.clear();
             keep.forEach(Pointer::close);
             keep.clear();
         }
+    }
+
+    /** @return bytes of activation buffers held (shared by all plans), for tests */
+    long activationBytes() {
+        return slots.stream().mapToLong(b -> b.size).sum();
     }
 
     /** @return the names of the primitives' implementations, for tests and logs (first plan only) */

@@ -165,6 +165,29 @@ class OneDnnTrunkTest {
         }
     }
 
+    @Test
+    void plansForSmallerBatchesReuseTheLargerPlansActivationBuffers() throws Exception {
+        ComputationGraph base = new ComputationGraph(Backbone.VGG16.architecture()
+                .baseConfiguration(new ArchitectureOptions(48, CNN2DFormat.NCHW, 3)));
+        base.init();
+        try (OneDnnTrunk trunk = OneDnnTrunk.compile(base, CNN2DFormat.NCHW)) {
+            Nd4j.getRandom().setSeed(9);
+            INDArray four = Nd4j.rand(DataType.FLOAT, 4, 3, 48, 48);
+            INDArray one = Nd4j.rand(DataType.FLOAT, 1, 3, 48, 48);
+            trunk.output(four);
+            long forFour = trunk.activationBytes();
+            // 64 channels x 48 x 48 floats x 4 images, in and out of block1_conv2 at least
+            assertTrue(forFour >= 2L * 4 * 64 * 48 * 48 * 4, "bytes " + forFour);
+            INDArray got = trunk.output(one)[0];
+            assertEquals(forFour, trunk.activationBytes(), "batch 1 fits in batch 4's buffers");
+            assertTrue(base.outputSingle(false, one).equalsWithEps(got, 1e-4));
+            assertTrue(base.outputSingle(false, four).equalsWithEps(trunk.output(four)[0], 1e-4),
+                    "the batch-4 plan still reads its own activations after the batch-1 plan ran");
+        } finally {
+            base.close();
+        }
+    }
+
     private static void randomiseBatchNormStatistics(ComputationGraph graph) {
         Nd4j.getRandom().setSeed(5);
         for (Layer layer : graph.getLayers()) {
