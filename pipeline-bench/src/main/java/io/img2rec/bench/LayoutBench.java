@@ -29,7 +29,8 @@ import java.util.function.Supplier;
 final class LayoutBench {
     private static final ForwardLayout NHWC = new ForwardLayout(Optional.of(CNN2DFormat.NHWC), "bench");
     private static final ForwardLayout TRAINED = ForwardLayout.asTrained("bench");
-    private static final ForwardEngine ONEDNN = ForwardEngine.oneDnn("bench");
+    private static final ForwardEngine ONEDNN = ForwardEngine.oneDnn("bench", true);
+    private static final ForwardEngine DIRECT = ForwardEngine.oneDnn("bench", false);
 
     private LayoutBench() {
     }
@@ -51,6 +52,7 @@ final class LayoutBench {
                  TrunkHeadSplit served = TrunkHeadSplit.of(nchw, topOnly);
                  InferenceTrunk servedBase = InferenceTrunk.of(served.trunk(), NHWC);
                  InferenceTrunk direct = InferenceTrunk.of(split.trunk(), TRAINED, ONEDNN);
+                 InferenceTrunk directOnly = InferenceTrunk.of(split.trunk(), TRAINED, DIRECT);
                  InferenceTrunk directBase = InferenceTrunk.of(served.trunk(), TRAINED, ONEDNN)) {
                 String arch = backbone.configName() + "@" + side;
                 INDArray b16 = BenchModels.images(size.batch(), side, CNN2DFormat.NCHW, 7);
@@ -68,10 +70,15 @@ final class LayoutBench {
                                         () -> new INDArray[] {nchw.outputSingle(false, b16)}),
                                 new Case("forward/" + arch + "/b" + size.batch(), "NHWC base twin + NCHW top",
                                         size.batch(), () -> served.head().output(false, servedBase.output(b16)))),
+                        // oneDNN's direct kernels only against Winograd where it has it (the default)
+                        List.of(new Case("cache_fill/" + arch + "/b" + size.batch(), "oneDNN, direct convolutions",
+                                        size.batch(), () -> directOnly.output(b16)),
+                                new Case("cache_fill/" + arch + "/b" + size.batch(), "oneDNN, Winograd where it has it",
+                                        size.batch(), () -> direct.output(b16))),
                         // the NHWC twin (DL4J's layers) against oneDNN called directly (ForwardEngine)
                         List.of(new Case("cache_fill/" + arch + "/b" + size.batch(), "NHWC twin (permuted in and out)",
                                         size.batch(), () -> twin.output(b16)),
-                                new Case("cache_fill/" + arch + "/b" + size.batch(), "oneDNN direct", size.batch(),
+                                new Case("cache_fill/" + arch + "/b" + size.batch(), "oneDNN (Winograd where it has it)", size.batch(),
                                         () -> direct.output(b16))),
                         List.of(new Case("forward/" + arch + "/b1", "NHWC base twin + NCHW top", 1,
                                         () -> served.head().output(false, servedBase.output(b1))),

@@ -133,7 +133,7 @@ public final class InferenceTrunk implements AutoCloseable {
         String notDirect = "";
         if (engine.direct()) {
             try {
-                OneDnnTrunk compiled = compileDirect(trunk, trained.get());
+                OneDnnTrunk compiled = compileDirect(trunk, trained.get(), engine.winograd());
                 InferenceTrunk created = new InferenceTrunk(trunk, null, trained.get(), "on " + compiled.describe()
                         + ", in and out in " + trained.get(), owns);
                 created.direct = compiled;
@@ -170,12 +170,12 @@ public final class InferenceTrunk implements AutoCloseable {
     }
 
     /** oneDNN primitives for {@code trunk}, its batch norms folded into their convolutions first. */
-    private static OneDnnTrunk compileDirect(ComputationGraph trunk, CNN2DFormat format)
+    private static OneDnnTrunk compileDirect(ComputationGraph trunk, CNN2DFormat format, boolean winograd)
             throws OneDnnTrunk.UnsupportedGraphException {
         ComputationGraphConfiguration conf = trunk.getConfiguration();
         List<BatchNormFolding.Pair> folds = BatchNormFolding.pairs(conf);
         if (folds.isEmpty()) {
-            return OneDnnTrunk.compile(trunk, format);
+            return OneDnnTrunk.compile(trunk, format, winograd);
         }
         ComputationGraphConfiguration foldedConf = conf.clone();
         BatchNormFolding.removeBatchNorms(foldedConf, folds);
@@ -184,7 +184,7 @@ public final class InferenceTrunk implements AutoCloseable {
         try {
             ParameterTransfer.copyParams(trunk, folded);
             BatchNormFolding.foldParameters(trunk, folded, folds);
-            return OneDnnTrunk.compile(folded, format);
+            return OneDnnTrunk.compile(folded, format, winograd);
         } finally {
             folded.close();
         }

@@ -30,7 +30,8 @@ import org.nd4j.linalg.factory.Nd4j;
 class OneDnnTrunkTest {
 
     private static final ForwardLayout TRAINED = ForwardLayout.asTrained("test");
-    private static final ForwardEngine ONEDNN = ForwardEngine.oneDnn("test");
+    private static final ForwardEngine ONEDNN = ForwardEngine.oneDnn("test", true);
+    private static final ForwardEngine DIRECT = ForwardEngine.oneDnn("test", false);
 
     @Test
     void oneDnnLoadsOnThisProjectsPlatform() {
@@ -90,6 +91,49 @@ class OneDnnTrunkTest {
     }
 
     @Test
+    void winogradRunsWhereTheCpuHasItAndAgreesWithTheDirectKernels() throws Exception {
+        ComputationGraph base = new ComputationGraph(Backbone.VGG16.architecture()
+                .baseConfiguration(new ArchitectureOptions(48, CNN2DFormat.NCHW, 3)));
+        base.init();
+        try (OneDnnTrunk wino = OneDnnTrunk.compile(base, CNN2DFormat.NCHW, true);
+             OneDnnTrunk direct = OneDnnTrunk.compile(base, CNN2DFormat.NCHW, false)) {
+            Nd4j.getRandom().setSeed(4);
+            INDArray x = Nd4j.rand(DataType.FLOAT, 2, 3, 48, 48);
+            INDArray a = wino.output(x)[0];
+            INDArray b = direct.output(x)[0];
+            double relative = a.sub(b).amaxNumber().doubleValue() / b.amaxNumber().doubleValue();
+            assertTrue(relative < 1e-4, "Winograd vs direct: " + relative);
+            boolean hasWinograd = wino.implementations().stream().anyMatch(i -> i.contains("wino"));
+            // oneDNN 2.5's f32 Winograd kernels need avx512_core; block1_conv1 (3 input channels) always runs direct
+            assertEquals(ForwardLayout.cpuFlags().containsAll(ForwardLayout.AVX512_CORE), hasWinograd,
+                    wino.implementations().toString());
+            assertTrue(wino.implementations().stream().anyMatch(i -> i.contains("brgconv") || i.contains("jit")),
+                    wino.implementations().toString());
+            assertFalse(direct.implementations().stream().anyMatch(i -> i.contains("wino")),
+                    direct.implementations().toString());
+        } finally {
+            base.close();
+        }
+    }
+
+    @Test
+    void directKernelsAloneMatchDl4j() {
+        ComputationGraph base = new ComputationGraph(Backbone.VGG16.architecture()
+                .baseConfiguration(new ArchitectureOptions(48, CNN2DFormat.NCHW, 3)));
+        base.init();
+        try (InferenceTrunk trunk = InferenceTrunk.of(base, TRAINED, DIRECT)) {
+            assertTrue(trunk.describe().contains("(direct)"), trunk.describe());
+            INDArray x = Nd4j.rand(DataType.FLOAT, 2, 3, 48, 48);
+            INDArray expected = base.outputSingle(false, x);
+            double relative = expected.sub(trunk.output(x)[0]).amaxNumber().doubleValue()
+                    / expected.amaxNumber().doubleValue();
+            assertTrue(relative < 1e-5, "direct vs DL4J: " + relative);
+        } finally {
+            base.close();
+        }
+    }
+
+    @Test
     void aViewOrAnotherOrderAsInputIsCopiedNotMisread() {
         ComputationGraph full = Backbone.TINY_CNN.architecture().create(
                 new ArchitectureOptions(32, CNN2DFormat.NCHW, 3), 1);
@@ -132,18 +176,24 @@ class OneDnnTrunkTest {
     void theEngineRuleAndItsProperty() {
         OneDnnTrunk.Availability here = new OneDnnTrunk.Availability(true, "oneDNN 2.5.2");
         OneDnnTrunk.Availability none = new OneDnnTrunk.Availability(false, "UnsatisfiedLinkError: no jnidnnl");
-        assertTrue(ForwardEngine.choose(null, here).direct());
-        assertTrue(ForwardEngine.choose(" Auto ", here).direct());
-        assertFalse(ForwardEngine.choose(null, none).direct());
-        assertTrue(ForwardEngine.choose(null, none).describe().contains("no jnidnnl"));
-        assertFalse(ForwardEngine.choose("dl4j", here).direct());
-        assertTrue(ForwardEngine.choose("onednn", here).direct());
+        assertTrue(ForwardEngine.choose(null, null, here).direct());
+        assertTrue(ForwardEngine.choose(null, null, here).winograd(), "Winograd is the default on oneDNN");
+        assertTrue(ForwardEngine.choose(" Auto ", null, here).direct());
+        assertFalse(ForwardEngine.choose(null, " FALSE", here).winograd());
+        assertTrue(ForwardEngine.choose(null, null, here).describe().contains("Winograd where it has it"));
+        assertFalse(ForwardEngine.choose(null, null, none).direct());
+        assertTrue(ForwardEngine.choose(null, null, none).describe().contains("no jnidnnl"));
+        assertFalse(ForwardEngine.choose("dl4j", null, here).direct());
+        assertTrue(ForwardEngine.choose("onednn", null, here).direct());
         IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
-                () -> ForwardEngine.choose("onednn", none));
+                () -> ForwardEngine.choose("onednn", null, none));
         assertTrue(missing.getMessage().contains(ForwardEngine.PROPERTY), missing.getMessage());
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
-                () -> ForwardEngine.choose("mkl", here));
+                () -> ForwardEngine.choose("mkl", null, here));
         assertTrue(unknown.getMessage().contains("allowed: auto, onednn, dl4j"), unknown.getMessage());
+        IllegalArgumentException notBoolean = assertThrows(IllegalArgumentException.class,
+                () -> ForwardEngine.choose(null, "yes", here));
+        assertTrue(notBoolean.getMessage().contains(ForwardEngine.WINOGRAD_PROPERTY), notBoolean.getMessage());
     }
 
     @Test
