@@ -1,6 +1,7 @@
 package io.img2rec.bench;
 
 import io.img2rec.core.model.Backbone;
+import io.img2rec.core.model.ForwardEngine;
 import io.img2rec.core.model.FreezePlan;
 import io.img2rec.core.model.GraphTopology;
 import io.img2rec.core.model.InferenceTrunk;
@@ -89,7 +90,7 @@ final class ForwardBench {
         ComputationGraph graph = BenchModels.full(backbone, size, trained, workspaces);
         FreezePlan topOnly = GraphTopology.of(graph.getConfiguration()).lastLayersTrainable(1);
         try (TrunkHeadSplit split = TrunkHeadSplit.of(graph, topOnly);
-             InferenceTrunk base = InferenceTrunk.of(split.trunk())) {
+             InferenceTrunk base = InferenceTrunk.of(split.trunk(), ForwardEngine.Use.SERVING)) {
             String how = SERVED + (base.runsOneDnn() ? " (oneDNN base + top)" : " (DL4J base + top)");
             for (int batch : List.of(1, size.batch())) {
                 INDArray input = BenchModels.images(batch, side, trained, 7);

@@ -13,19 +13,19 @@ import org.slf4j.LoggerFactory;
  * re-ordered once into the layout each convolution wants, activations kept in oneDNN's blocked layouts from layer
  * to layer, ReLUs fused into the convolutions) or DL4J's own layers in the {@link ForwardLayout}. Decided once per
  * process from facts of the host — whether JavaCPP's oneDNN natives load here and ND4J runs on its CPU backend —
- * never from timings.
+ * never from timings. A graph with a layer {@link OneDnnTrunk} does not translate runs on DL4J, and says why.
  *
- * <p>Measured (docs/performance.md, "oneDNN called directly"): VGG16@150's base at batch 1 in 58.6 ms against DL4J's
- * 108 ms, bit-identical outputs, on a 2-core Zen 4. A graph with a layer {@link OneDnnTrunk} does not translate
- * runs on DL4J as before, and says why.
+ * <p><b>Winograd.</b> On oneDNN, 3×3 stride-1 convolutions can run on oneDNN's Winograd kernels where it has them
+ * (AVX-512): VGG16@150's trunk 2.0× (batch 1) to 2.4× (batch 16) faster than the direct kernels on a 2-core Zen 4,
+ * outputs equal to 2.4e-6 of the largest activation rather than bit for bit. That is below anything a score shows,
+ * but a trunk cache that differs in its last bits trains a model that differs too (the main job on the sample:
+ * hat's test AUC 0.827 → 0.821, the others equal), so by default only <em>serving</em> uses Winograd and training
+ * keeps the direct kernels — the same kernels, and bits, as DL4J's helper, so the same seed trains the same models.
+ * {@value #WINOGRAD_PROPERTY}: {@code serving} (default), {@code always} (the training cache too: the main job's
+ * cache fill 76.7 → 35.4 s there), {@code never}.
  *
- * <p>On oneDNN, 3×3 stride-1 convolutions run on oneDNN's Winograd kernels where it has them (AVX-512): VGG16@150's
- * trunk 2.0× (batch 1) to 2.4× (batch 16) faster than the direct kernels, outputs equal to 2.4e-6 of the largest
- * activation instead of bit for bit. {@value #WINOGRAD_PROPERTY}{@code =false} keeps every convolution direct (the
- * same kernels, and bits, as DL4J's helper).
- *
- * <p>Override with the system property {@value #PROPERTY}: {@code auto} (the rule), {@code onednn} (fail loudly
- * where oneDNN cannot load) or {@code dl4j}.
+ * <p>Override the engine with the system property {@value #PROPERTY}: {@code auto} (the rule), {@code onednn} (fail
+ * loudly where oneDNN cannot load) or {@code dl4j}.
  *
  * @param direct   whether trunks run on oneDNN directly
  * @param winograd whether, on oneDNN, eligible convolutions run on Winograd kernels
@@ -36,8 +36,16 @@ public record ForwardEngine(boolean direct, boolean winograd, String reason) {
 
     /** System property overriding the rule: {@code auto} (default), {@code onednn}, {@code dl4j}. */
     public static final String PROPERTY = "img2rec.forward.engine";
-    /** System property: {@code true} (default) or {@code false} (direct convolutions only). */
+    /** System property: where Winograd kernels run: {@code serving} (default), {@code always}, {@code never}. */
     public static final String WINOGRAD_PROPERTY = "img2rec.forward.winograd";
+
+    /** What a forward pass is for: the Winograd rule differs. */
+    public enum Use {
+        /** The training cache fill and bottleneck features: the same bits as DL4J's kernels by default. */
+        TRAINING,
+        /** Scoring images: Winograd where oneDNN has it, by default. */
+        SERVING
+    }
 
     public ForwardEngine {
         Objects.requireNonNull(reason, "reason");
@@ -56,21 +64,23 @@ public record ForwardEngine(boolean direct, boolean winograd, String reason) {
         return new ForwardEngine(true, winograd, reason);
     }
 
-    /** This host's choice, decided (and logged) on the first call. */
-    public static ForwardEngine host() {
-        return Host.CHOICE;
+    /** This host's choice for {@code use}, decided (and logged) on the first call. */
+    public static ForwardEngine host(Use use) {
+        return use == Use.TRAINING ? Host.TRAINING : Host.SERVING;
     }
 
     private static final class Host {
-        static final ForwardEngine CHOICE = decide();
+        static final ForwardEngine TRAINING = decide(Use.TRAINING);
+        static final ForwardEngine SERVING = decide(Use.SERVING);
 
-        private static ForwardEngine decide() {
+        private static ForwardEngine decide(Use use) {
             // inputs and outputs are read and written in host memory: only ND4J's CPU backend keeps them there
             OneDnnTrunk.Availability available = Nd4j.getEnvironment().isCPU() ? OneDnnTrunk.available()
                     : new OneDnnTrunk.Availability(false, "ND4J runs on another backend than its CPU one");
             ForwardEngine choice = choose(System.getProperty(PROPERTY), System.getProperty(WINOGRAD_PROPERTY),
-                    available);
-            LOG.info("forward-only passes of frozen trunks: {}", choice.describe());
+                    available, use);
+            LOG.info("forward-only passes of frozen trunks for {}: {}", use == Use.TRAINING ? "training" : "serving",
+                    choice.describe());
             return choice;
         }
     }
@@ -79,18 +89,21 @@ public record ForwardEngine(boolean direct, boolean winograd, String reason) {
      * The rule, as a pure function.
      *
      * @param override  the value of {@value #PROPERTY}, or null
-     * @param winograd  the value of {@value #WINOGRAD_PROPERTY}, or null (true)
+     * @param winograd  the value of {@value #WINOGRAD_PROPERTY}, or null ({@code serving})
      * @param available whether oneDNN's natives load on this host, and if not why
+     * @param use       what the forward passes are for
      * @throws IllegalArgumentException naming the property and the allowed values when a value is unknown, or
      *                                  when {@code onednn} is asked for where it cannot load
      */
-    static ForwardEngine choose(String override, String winograd, OneDnnTrunk.Availability available) {
-        String w = winograd == null ? "true" : winograd.trim().toLowerCase(Locale.ROOT);
-        if (!w.equals("true") && !w.equals("false")) {
-            throw new IllegalArgumentException("system property " + WINOGRAD_PROPERTY + "='" + winograd
-                    + "' is not a boolean; allowed: true, false");
-        }
-        boolean wino = w.equals("true");
+    static ForwardEngine choose(String override, String winograd, OneDnnTrunk.Availability available, Use use) {
+        String w = winograd == null ? "serving" : winograd.trim().toLowerCase(Locale.ROOT);
+        boolean wino = switch (w) {
+            case "serving", "" -> use == Use.SERVING;
+            case "always" -> true;
+            case "never" -> false;
+            default -> throw new IllegalArgumentException("system property " + WINOGRAD_PROPERTY + "='" + winograd
+                    + "' is not allowed; allowed: serving, always, never");
+        };
         String value = override == null ? "auto" : override.trim().toLowerCase(Locale.ROOT);
         switch (value) {
             case "dl4j":

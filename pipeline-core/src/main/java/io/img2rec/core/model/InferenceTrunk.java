@@ -70,11 +70,12 @@ public final class InferenceTrunk implements AutoCloseable {
     }
 
     /**
-     * @return {@code trunk} run by this host's engine ({@link ForwardEngine#host()}) or in its layout
+     * @param use what the passes are for (the engine's Winograd rule differs)
+     * @return {@code trunk} run by this host's engine ({@link ForwardEngine#host}) or in its layout
      * ({@link ForwardLayout#host()}); the caller keeps {@code trunk}
      */
-    public static InferenceTrunk of(ComputationGraph trunk) {
-        return of(trunk, ForwardLayout.host(), ForwardEngine.host());
+    public static InferenceTrunk of(ComputationGraph trunk, ForwardEngine.Use use) {
+        return of(trunk, ForwardLayout.host(), ForwardEngine.host(use));
     }
 
     /**

@@ -176,24 +176,30 @@ class OneDnnTrunkTest {
     void theEngineRuleAndItsProperty() {
         OneDnnTrunk.Availability here = new OneDnnTrunk.Availability(true, "oneDNN 2.5.2");
         OneDnnTrunk.Availability none = new OneDnnTrunk.Availability(false, "UnsatisfiedLinkError: no jnidnnl");
-        assertTrue(ForwardEngine.choose(null, null, here).direct());
-        assertTrue(ForwardEngine.choose(null, null, here).winograd(), "Winograd is the default on oneDNN");
-        assertTrue(ForwardEngine.choose(" Auto ", null, here).direct());
-        assertFalse(ForwardEngine.choose(null, " FALSE", here).winograd());
-        assertTrue(ForwardEngine.choose(null, null, here).describe().contains("Winograd where it has it"));
-        assertFalse(ForwardEngine.choose(null, null, none).direct());
-        assertTrue(ForwardEngine.choose(null, null, none).describe().contains("no jnidnnl"));
-        assertFalse(ForwardEngine.choose("dl4j", null, here).direct());
-        assertTrue(ForwardEngine.choose("onednn", null, here).direct());
+        ForwardEngine.Use train = ForwardEngine.Use.TRAINING;
+        ForwardEngine.Use serve = ForwardEngine.Use.SERVING;
+        assertTrue(ForwardEngine.choose(null, null, here, train).direct());
+        assertFalse(ForwardEngine.choose(null, null, here, train).winograd(), "training keeps DL4J's kernels' bits");
+        assertTrue(ForwardEngine.choose(null, null, here, serve).winograd(), "serving takes Winograd by default");
+        assertTrue(ForwardEngine.choose(" Auto ", null, here, serve).direct());
+        assertTrue(ForwardEngine.choose(null, " ALWAYS", here, train).winograd());
+        assertFalse(ForwardEngine.choose(null, "never", here, serve).winograd());
+        assertTrue(ForwardEngine.choose(null, null, here, serve).describe().contains("Winograd where it has it"));
+        assertFalse(ForwardEngine.choose(null, null, none, serve).direct());
+        assertTrue(ForwardEngine.choose(null, null, none, serve).describe().contains("no jnidnnl"));
+        assertFalse(ForwardEngine.choose("dl4j", null, here, serve).direct());
+        assertTrue(ForwardEngine.choose("onednn", null, here, train).direct());
         IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
-                () -> ForwardEngine.choose("onednn", null, none));
+                () -> ForwardEngine.choose("onednn", null, none, train));
         assertTrue(missing.getMessage().contains(ForwardEngine.PROPERTY), missing.getMessage());
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
-                () -> ForwardEngine.choose("mkl", null, here));
+                () -> ForwardEngine.choose("mkl", null, here, train));
         assertTrue(unknown.getMessage().contains("allowed: auto, onednn, dl4j"), unknown.getMessage());
-        IllegalArgumentException notBoolean = assertThrows(IllegalArgumentException.class,
-                () -> ForwardEngine.choose(null, "yes", here));
-        assertTrue(notBoolean.getMessage().contains(ForwardEngine.WINOGRAD_PROPERTY), notBoolean.getMessage());
+        IllegalArgumentException badWinograd = assertThrows(IllegalArgumentException.class,
+                () -> ForwardEngine.choose(null, "yes", here, train));
+        assertTrue(badWinograd.getMessage().contains(ForwardEngine.WINOGRAD_PROPERTY + "='yes'"),
+                badWinograd.getMessage());
+        assertTrue(badWinograd.getMessage().contains("allowed: serving, always, never"), badWinograd.getMessage());
     }
 
     @Test

@@ -32,7 +32,7 @@ public final class Dl4jScoringModel extends LockedGraphModel {
 
     /** @param graph the model; this object owns (and closes) it */
     public Dl4jScoringModel(ModelCard card, ComputationGraph graph) {
-        this(card, Networks.of(graph, ForwardLayout.host(), ForwardEngine.host()));
+        this(card, Networks.of(graph, ForwardLayout.host(), ForwardEngine.host(ForwardEngine.Use.SERVING)));
     }
 
     /** As {@link #Dl4jScoringModel(ModelCard, ComputationGraph)}, forward passes on DL4J in {@code layout}. */

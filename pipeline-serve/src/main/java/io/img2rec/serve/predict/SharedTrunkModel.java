@@ -69,7 +69,7 @@ public final class SharedTrunkModel extends LockedGraphModel {
      * close them.
      */
     public static Optional<SharedTrunkModel> combine(List<ModelCard> cards, List<ComputationGraph> graphs) {
-        return combine(cards, graphs, NEW_LOCKS, ForwardLayout.host(), ForwardEngine.host());
+        return combine(cards, graphs, NEW_LOCKS, ForwardLayout.host(), ForwardEngine.host(ForwardEngine.Use.SERVING));
     }
 
     /**
@@ -78,7 +78,7 @@ public final class SharedTrunkModel extends LockedGraphModel {
      */
     static Optional<SharedTrunkModel> combine(List<ModelCard> cards, List<ComputationGraph> graphs,
                                               Function<String, Lock> locks) {
-        return combine(cards, graphs, locks, ForwardLayout.host(), ForwardEngine.host());
+        return combine(cards, graphs, locks, ForwardLayout.host(), ForwardEngine.host(ForwardEngine.Use.SERVING));
     }
 
     /** As {@link #combine(List, List, Function)}, the trunk's forward passes on DL4J in {@code layout}. */

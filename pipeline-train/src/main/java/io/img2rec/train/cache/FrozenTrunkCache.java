@@ -1,5 +1,6 @@
 package io.img2rec.train.cache;
 
+import io.img2rec.core.model.ForwardEngine;
 import io.img2rec.core.model.InferenceTrunk;
 import io.img2rec.core.nativeio.FloatArrays;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -57,7 +58,7 @@ public final class FrozenTrunkCache implements AutoCloseable {
         Map<CacheItem, Integer> rows = new HashMap<>();
         Map<CacheItem, String> failures = new LinkedHashMap<>();
         // forward passes in the host's fastest layout; activations come back in the trunk's own (the cache's format)
-        try (InferenceTrunk forward = InferenceTrunk.of(trunk)) {
+        try (InferenceTrunk forward = InferenceTrunk.of(trunk, ForwardEngine.Use.TRAINING)) {
             LOG.debug("trunk cache for {}: forward passes {}", outputs, forward.describe());
             for (int from = 0; from < items.size(); from += batchSize) {
                 List<CacheItem> batch = items.subList(from, Math.min(items.size(), from + batchSize));
