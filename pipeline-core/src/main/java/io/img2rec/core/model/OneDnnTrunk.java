@@ -149,6 +149,8 @@ final class OneDnnTrunk implements AutoCloseable {
     private final String summary;
     private final dnnl_stream stream;
     private final boolean winograd;
+    /** Bytes Winograd's re-ordered weights may add up to ({@link #WINOGRAD_WEIGHT_BUDGET} × the plain weights). */
+    private final long winogradBudget;
     private final LinkedHashMap<String, Plan> plans = new LinkedHashMap<>(8, 0.75f, true);
     private boolean closed;
 
@@ -161,7 +163,23 @@ final class OneDnnTrunk implements AutoCloseable {
         this.summary = summary;
         this.stream = stream;
         this.winograd = winograd;
+        long plain = 0;
+        for (Op op : program) {
+            if (op instanceof Conv c) {
+                plain += 4L * c.out() * c.in() * c.kh() * c.kw();
+            }
+        }
+        this.winogradBudget = (long) (WINOGRAD_WEIGHT_BUDGET * plain);
     }
+
+    /**
+     * Winograd's weights are 4× the plain 3×3 ones and oneDNN lays them out per batch size, so without a bound each
+     * new batch size would add a copy (VGG16@150 after batch sizes 1, 2, 3, 4, 5, 8, 16: 488 MB against 56 MB of
+     * plain weights). Re-ordered weights for Winograd are made only while all re-ordered weights stay within this
+     * multiple of the plain ones (VGG16's batch-1 plan needs 2.9×); past it a plan's remaining 3×3 convolutions run
+     * direct, sharing the one direct copy.
+     */
+    static final double WINOGRAD_WEIGHT_BUDGET = 3.0;
 
     /**
      * Translates {@code graph} (not modified, not kept) into oneDNN operations and copies its weights.
@@ -717,9 +735,15 @@ final class OneDnnTrunk implements AutoCloseable {
                         srcAny, wAny, bPlain, dstAny, strides, padL, padR) == dnnl_success) {
                     dnnl_primitive_desc wino = new dnnl_primitive_desc();
                     if (dnnl_primitive_desc_create(wino, new const_dnnl_op_desc_t(desc), attr, Natives.engine, null)
-                            == dnnl_success) {
-                        descs.add(wino);
-                        pd = wino; // else no Winograd kernel for this shape or CPU: direct below
+                            == dnnl_success) { // else no Winograd kernel for this shape or CPU: direct below
+                        dnnl_memory_desc_t wmd = dnnl_primitive_desc_query_md(wino, dnnl_query_weights_md, 0);
+                        if (hasWeights(c.name(), wmd)
+                                || weightBytes() + dnnl_memory_desc_get_size(wmd) <= winogradBudget) {
+                            descs.add(wino);
+                            pd = wino;
+                        } else {
+                            dnnl_primitive_desc_destroy(wino); // over the weight budget: direct below
+                        }
                     }
                 }
                 if (pd == null) {
@@ -893,6 +917,25 @@ final class OneDnnTrunk implements AutoCloseable {
             keep.forEach(Pointer::close);
             keep.clear();
         }
+    }
+
+    /** @return the bytes Winograd's weights may bring the re-ordered weights to ({@link #WINOGRAD_WEIGHT_BUDGET}) */
+    long winogradBudget() {
+        return winogradBudget;
+    }
+
+    private boolean hasWeights(String layer, dnnl_memory_desc_t md) {
+        for (Weights w : weights.getOrDefault(layer, List.of())) {
+            if (dnnl_memory_desc_equal(w.md(), md) != 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** @return bytes of re-ordered weights held (one copy per layer and layout the kernels asked for) */
+    long weightBytes() {
+        return weights.values().stream().flatMap(List::stream).mapToLong(w -> w.buffer().size).sum();
     }
 
     /** @return bytes of activation buffers held (shared by all plans), for tests */

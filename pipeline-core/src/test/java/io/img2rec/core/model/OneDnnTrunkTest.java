@@ -117,6 +117,28 @@ class OneDnnTrunkTest {
     }
 
     @Test
+    void winogradWeightsStayWithinTheirBudgetAcrossBatchSizes() throws Exception {
+        ComputationGraph base = new ComputationGraph(Backbone.VGG16.architecture()
+                .baseConfiguration(new ArchitectureOptions(48, CNN2DFormat.NCHW, 3)));
+        base.init();
+        long plain = 4L * base.numParams(); // weights and biases: a little more than the convolutions' weights
+        try (OneDnnTrunk trunk = OneDnnTrunk.compile(base, CNN2DFormat.NCHW, true)) {
+            assertTrue(trunk.winogradBudget() <= OneDnnTrunk.WINOGRAD_WEIGHT_BUDGET * plain);
+            Nd4j.getRandom().setSeed(6);
+            for (int batch : new int[] {1, 2, 3, 4, 5, 8, 16}) {
+                INDArray x = Nd4j.rand(DataType.FLOAT, batch, 3, 48, 48);
+                assertTrue(base.outputSingle(false, x).equalsWithEps(trunk.output(x)[0], 1e-3), "batch " + batch);
+                // Winograd copies only up to the budget; direct copies (one layout here) on top of it
+                assertTrue(trunk.weightBytes() <= trunk.winogradBudget() + plain,
+                        "batch " + batch + ": " + trunk.weightBytes() + " bytes of weights, budget "
+                                + trunk.winogradBudget());
+            }
+        } finally {
+            base.close();
+        }
+    }
+
+    @Test
     void directKernelsAloneMatchDl4j() {
         ComputationGraph base = new ComputationGraph(Backbone.VGG16.architecture()
                 .baseConfiguration(new ArchitectureOptions(48, CNN2DFormat.NCHW, 3)));
