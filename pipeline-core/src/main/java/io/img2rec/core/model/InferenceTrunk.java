@@ -155,16 +155,7 @@ public final class InferenceTrunk implements AutoCloseable {
             }
         }
         List<BatchNormFolding.Pair> folds = BatchNormFolding.pairs(twinConf);
-        BatchNormFolding.removeBatchNorms(twinConf, folds);
-        ComputationGraph twin = new ComputationGraph(twinConf);
-        twin.init();
-        try {
-            ParameterTransfer.copyParams(trunk, twin);
-            BatchNormFolding.foldParameters(trunk, twin, folds);
-        } catch (RuntimeException e) {
-            twin.close();
-            throw e;
-        }
+        ComputationGraph twin = foldedCopy(trunk, twinConf, folds);
         return new InferenceTrunk(trunk, twin, trained.get(), "in " + target + " (a twin of the " + trained.get()
                 + " graph" + (folds.isEmpty() ? "" : ", " + folds.size() + " batch norms folded into their convolutions")
                 + "; " + layout.reason() + ")" + notDirect, owns, folds.size());
@@ -178,16 +169,30 @@ public final class InferenceTrunk implements AutoCloseable {
         if (folds.isEmpty()) {
             return OneDnnTrunk.compile(trunk, format, winograd);
         }
-        ComputationGraphConfiguration foldedConf = conf.clone();
-        BatchNormFolding.removeBatchNorms(foldedConf, folds);
-        ComputationGraph folded = new ComputationGraph(foldedConf);
-        folded.init();
+        ComputationGraph folded = foldedCopy(trunk, conf.clone(), folds);
         try {
-            ParameterTransfer.copyParams(trunk, folded);
-            BatchNormFolding.foldParameters(trunk, folded, folds);
             return OneDnnTrunk.compile(folded, format, winograd);
         } finally {
             folded.close();
+        }
+    }
+
+    /**
+     * A new graph of {@code conf} (a clone of the trunk's, perhaps in another layout; modified here) without the
+     * batch norms {@code folds}, holding the trunk's parameters with those batch norms folded into their convolutions.
+     */
+    private static ComputationGraph foldedCopy(ComputationGraph trunk, ComputationGraphConfiguration conf,
+                                               List<BatchNormFolding.Pair> folds) {
+        BatchNormFolding.removeBatchNorms(conf, folds);
+        ComputationGraph copy = new ComputationGraph(conf);
+        copy.init();
+        try {
+            ParameterTransfer.copyParams(trunk, copy);
+            BatchNormFolding.foldParameters(trunk, copy, folds);
+            return copy;
+        } catch (RuntimeException e) {
+            copy.close();
+            throw e;
         }
     }
 

@@ -78,7 +78,7 @@ class InferenceTrunkTest {
     }
 
     /** Non-trivial running statistics, so a wrongly laid-out mean, variance, gamma or beta would show. */
-    private static void randomiseBatchNormStatistics(ComputationGraph graph) {
+    static void randomiseBatchNormStatistics(ComputationGraph graph) {
         Nd4j.getRandom().setSeed(5);
         for (Layer layer : graph.getLayers()) {
             if (layer instanceof org.deeplearning4j.nn.layers.normalization.BatchNormalization) {

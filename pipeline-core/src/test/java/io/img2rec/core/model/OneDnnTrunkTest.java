@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 
-import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -58,7 +57,7 @@ class OneDnnTrunkTest {
     private static void assertMatchesDl4j(Backbone backbone, int side, int trainable, CNN2DFormat format,
                                           int expectedFolds, int... batches) {
         ComputationGraph full = backbone.architecture().create(new ArchitectureOptions(side, format, 3), 1);
-        randomiseBatchNormStatistics(full);
+        InferenceTrunkTest.randomiseBatchNormStatistics(full);
         FreezePlan plan = GraphTopology.of(full.getConfiguration()).lastLayersTrainable(trainable);
         try (TrunkHeadSplit split = TrunkHeadSplit.of(full, plan);
              InferenceTrunk direct = InferenceTrunk.of(split.trunk(), TRAINED, ONEDNN)) {
@@ -92,9 +91,7 @@ class OneDnnTrunkTest {
 
     @Test
     void winogradRunsWhereTheCpuHasItAndAgreesWithTheDirectKernels() throws Exception {
-        ComputationGraph base = new ComputationGraph(Backbone.VGG16.architecture()
-                .baseConfiguration(new ArchitectureOptions(48, CNN2DFormat.NCHW, 3)));
-        base.init();
+        ComputationGraph base = base(Backbone.VGG16, 48);
         try (OneDnnTrunk wino = OneDnnTrunk.compile(base, CNN2DFormat.NCHW, true);
              OneDnnTrunk direct = OneDnnTrunk.compile(base, CNN2DFormat.NCHW, false)) {
             Nd4j.getRandom().setSeed(4);
@@ -118,9 +115,7 @@ class OneDnnTrunkTest {
 
     @Test
     void winogradWeightsStayWithinTheirBudgetAcrossBatchSizes() throws Exception {
-        ComputationGraph base = new ComputationGraph(Backbone.VGG16.architecture()
-                .baseConfiguration(new ArchitectureOptions(48, CNN2DFormat.NCHW, 3)));
-        base.init();
+        ComputationGraph base = base(Backbone.VGG16, 48);
         long plain = 4L * base.numParams(); // weights and biases: a little more than the convolutions' weights
         try (OneDnnTrunk trunk = OneDnnTrunk.compile(base, CNN2DFormat.NCHW, true)) {
             assertTrue(trunk.winogradBudget() <= OneDnnTrunk.WINOGRAD_WEIGHT_BUDGET * plain);
@@ -140,9 +135,7 @@ class OneDnnTrunkTest {
 
     @Test
     void directKernelsAloneMatchDl4j() {
-        ComputationGraph base = new ComputationGraph(Backbone.VGG16.architecture()
-                .baseConfiguration(new ArchitectureOptions(48, CNN2DFormat.NCHW, 3)));
-        base.init();
+        ComputationGraph base = base(Backbone.VGG16, 48);
         try (InferenceTrunk trunk = InferenceTrunk.of(base, TRAINED, DIRECT)) {
             assertTrue(trunk.describe().contains("(direct)"), trunk.describe());
             INDArray x = Nd4j.rand(DataType.FLOAT, 2, 3, 48, 48);
@@ -226,9 +219,7 @@ class OneDnnTrunkTest {
 
     @Test
     void closingTwiceIsHarmlessAndAClosedTrunkSaysSo() throws Exception {
-        ComputationGraph base = new ComputationGraph(Backbone.TINY_CNN.architecture()
-                .baseConfiguration(new ArchitectureOptions(32, CNN2DFormat.NCHW, 3)));
-        base.init();
+        ComputationGraph base = base(Backbone.TINY_CNN, 32);
         try {
             OneDnnTrunk trunk = OneDnnTrunk.compile(base, CNN2DFormat.NCHW);
             INDArray x = Nd4j.rand(DataType.FLOAT, 1, 3, 32, 32);
@@ -245,9 +236,7 @@ class OneDnnTrunkTest {
 
     @Test
     void plansForSmallerBatchesReuseTheLargerPlansActivationBuffers() throws Exception {
-        ComputationGraph base = new ComputationGraph(Backbone.VGG16.architecture()
-                .baseConfiguration(new ArchitectureOptions(48, CNN2DFormat.NCHW, 3)));
-        base.init();
+        ComputationGraph base = base(Backbone.VGG16, 48);
         try (OneDnnTrunk trunk = OneDnnTrunk.compile(base, CNN2DFormat.NCHW)) {
             Nd4j.getRandom().setSeed(9);
             INDArray four = Nd4j.rand(DataType.FLOAT, 4, 3, 48, 48);
@@ -266,15 +255,11 @@ class OneDnnTrunkTest {
         }
     }
 
-    private static void randomiseBatchNormStatistics(ComputationGraph graph) {
-        Nd4j.getRandom().setSeed(5);
-        for (Layer layer : graph.getLayers()) {
-            if (layer instanceof org.deeplearning4j.nn.layers.normalization.BatchNormalization) {
-                layer.paramTable().forEach((key, value) -> {
-                    INDArray r = Nd4j.rand(DataType.FLOAT, value.shape());
-                    value.assign(key.equals("var") ? r.addi(0.5) : r.subi(0.5));
-                });
-            }
-        }
+    /** A convolutional base alone, NCHW, initialised with random weights. */
+    private static ComputationGraph base(Backbone backbone, int side) {
+        ComputationGraph base = new ComputationGraph(backbone.architecture()
+                .baseConfiguration(new ArchitectureOptions(side, CNN2DFormat.NCHW, 3)));
+        base.init();
+        return base;
     }
 }
