@@ -17,12 +17,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Winograd.</b> On oneDNN, 3×3 stride-1 convolutions can run on oneDNN's Winograd kernels where it has them
  * (AVX-512): VGG16@150's trunk 2.0× (batch 1) to 2.4× (batch 16) faster than the direct kernels on a 2-core Zen 4,
- * outputs equal to 2.4e-6 of the largest activation rather than bit for bit. That is below anything a score shows,
- * but a trunk cache that differs in its last bits trains a model that differs too (the main job on the sample:
- * hat's test AUC 0.827 → 0.821, the others equal), so by default only <em>serving</em> uses Winograd and training
- * keeps the direct kernels — the same kernels, and bits, as DL4J's helper, so the same seed trains the same models.
- * {@value #WINOGRAD_PROPERTY}: {@code serving} (default), {@code always} (the training cache too: the main job's
- * cache fill 76.7 → 35.4 s there), {@code never}.
+ * outputs equal to 2.4e-6 of the largest activation rather than bit for bit. It is off by default: a trunk cache that
+ * differs in its last bits trains a model that differs too (the main job on the sample: hat's test AUC 0.827 →
+ * 0.821), and in serving oneDNN picks its Winograd layout per batch size, so an image's score would depend in its
+ * seventh digit on the requests batched with it ({@code RecommenderTest}: parallel callers get exactly the
+ * sequential results). The direct kernels are the same kernels, and bits, as DL4J's helper, for every batch size.
+ * {@value #WINOGRAD_PROPERTY}: {@code never} (default), {@code serving} (serving only: batch 1 about 1.9× faster on a
+ * Zen 4), {@code always} (the training cache too: the main job's cache fill 75 → 35 s there).
  *
  * <p>Override the engine with the system property {@value #PROPERTY}: {@code auto} (the rule), {@code onednn} (fail
  * loudly where oneDNN cannot load) or {@code dl4j}.
@@ -36,14 +37,14 @@ public record ForwardEngine(boolean direct, boolean winograd, String reason) {
 
     /** System property overriding the rule: {@code auto} (default), {@code onednn}, {@code dl4j}. */
     public static final String PROPERTY = "img2rec.forward.engine";
-    /** System property: where Winograd kernels run: {@code serving} (default), {@code always}, {@code never}. */
+    /** System property: where Winograd kernels run: {@code never} (default), {@code serving}, {@code always}. */
     public static final String WINOGRAD_PROPERTY = "img2rec.forward.winograd";
 
     /** What a forward pass is for: the Winograd rule differs. */
     public enum Use {
-        /** The training cache fill and bottleneck features: the same bits as DL4J's kernels by default. */
+        /** The training cache fill and bottleneck features. */
         TRAINING,
-        /** Scoring images: Winograd where oneDNN has it, by default. */
+        /** Scoring images. */
         SERVING
     }
 
@@ -89,20 +90,20 @@ public record ForwardEngine(boolean direct, boolean winograd, String reason) {
      * The rule, as a pure function.
      *
      * @param override  the value of {@value #PROPERTY}, or null
-     * @param winograd  the value of {@value #WINOGRAD_PROPERTY}, or null ({@code serving})
+     * @param winograd  the value of {@value #WINOGRAD_PROPERTY}, or null ({@code never})
      * @param available whether oneDNN's natives load on this host, and if not why
      * @param use       what the forward passes are for
      * @throws IllegalArgumentException naming the property and the allowed values when a value is unknown, or
      *                                  when {@code onednn} is asked for where it cannot load
      */
     static ForwardEngine choose(String override, String winograd, OneDnnTrunk.Availability available, Use use) {
-        String w = winograd == null ? "serving" : winograd.trim().toLowerCase(Locale.ROOT);
+        String w = winograd == null ? "never" : winograd.trim().toLowerCase(Locale.ROOT);
         boolean wino = switch (w) {
-            case "serving", "" -> use == Use.SERVING;
+            case "never", "" -> false;
+            case "serving" -> use == Use.SERVING;
             case "always" -> true;
-            case "never" -> false;
             default -> throw new IllegalArgumentException("system property " + WINOGRAD_PROPERTY + "='" + winograd
-                    + "' is not allowed; allowed: serving, always, never");
+                    + "' is not allowed; allowed: never, serving, always");
         };
         String value = override == null ? "auto" : override.trim().toLowerCase(Locale.ROOT);
         switch (value) {

@@ -195,11 +195,14 @@ class OneDnnTrunkTest {
         ForwardEngine.Use serve = ForwardEngine.Use.SERVING;
         assertTrue(ForwardEngine.choose(null, null, here, train).direct());
         assertFalse(ForwardEngine.choose(null, null, here, train).winograd(), "training keeps DL4J's kernels' bits");
-        assertTrue(ForwardEngine.choose(null, null, here, serve).winograd(), "serving takes Winograd by default");
+        assertFalse(ForwardEngine.choose(null, null, here, serve).winograd(), "scores independent of the batch");
+        assertTrue(ForwardEngine.choose(null, "serving", here, serve).winograd());
+        assertFalse(ForwardEngine.choose(null, "serving", here, train).winograd());
         assertTrue(ForwardEngine.choose(" Auto ", null, here, serve).direct());
         assertTrue(ForwardEngine.choose(null, " ALWAYS", here, train).winograd());
         assertFalse(ForwardEngine.choose(null, "never", here, serve).winograd());
-        assertTrue(ForwardEngine.choose(null, null, here, serve).describe().contains("Winograd where it has it"));
+        assertTrue(ForwardEngine.choose(null, "always", here, serve).describe().contains("Winograd where it has it"));
+        assertTrue(ForwardEngine.choose(null, null, here, serve).describe().contains("direct convolutions"));
         assertFalse(ForwardEngine.choose(null, null, none, serve).direct());
         assertTrue(ForwardEngine.choose(null, null, none, serve).describe().contains("no jnidnnl"));
         assertFalse(ForwardEngine.choose("dl4j", null, here, serve).direct());
@@ -214,7 +217,7 @@ class OneDnnTrunkTest {
                 () -> ForwardEngine.choose(null, "yes", here, train));
         assertTrue(badWinograd.getMessage().contains(ForwardEngine.WINOGRAD_PROPERTY + "='yes'"),
                 badWinograd.getMessage());
-        assertTrue(badWinograd.getMessage().contains("allowed: serving, always, never"), badWinograd.getMessage());
+        assertTrue(badWinograd.getMessage().contains("allowed: never, serving, always"), badWinograd.getMessage());
     }
 
     @Test
