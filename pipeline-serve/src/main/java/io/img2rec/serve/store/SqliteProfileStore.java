@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -61,20 +62,49 @@ public final class SqliteProfileStore implements ProfileStore {
 
     /** Opens a SQLite JDBC URL and brings its schema up to date. */
     public static SqliteProfileStore open(String jdbcUrl) throws ProfileStoreException {
-        Connection c = null;
-        try {
-            int version = migrate(jdbcUrl);
-            c = DriverManager.getConnection(jdbcUrl);
-            try (Statement s = c.createStatement()) {
-                s.execute("PRAGMA busy_timeout = 10000");
-                s.execute("PRAGMA journal_mode = WAL");
-                s.execute("PRAGMA synchronous = FULL");
+        long deadline = System.nanoTime() + BUSY_RETRY_NANOS;
+        for (int attempt = 1; ; attempt++) {
+            Connection c = null;
+            try {
+                int version = migrate(jdbcUrl);
+                c = DriverManager.getConnection(jdbcUrl);
+                try (Statement s = c.createStatement()) {
+                    s.execute("PRAGMA busy_timeout = 10000");
+                    s.execute("PRAGMA journal_mode = WAL");
+                    s.execute("PRAGMA synchronous = FULL");
+                }
+                c.setAutoCommit(false);
+                return new SqliteProfileStore(c, jdbcUrl, version);
+            } catch (SQLException e) {
+                closeQuietly(c);
+                if (isBusy(e) && System.nanoTime() < deadline) {
+                    pause(attempt);
+                    continue;
+                }
+                throw new ProfileStoreException("cannot open profile store " + jdbcUrl + ": " + e.getMessage(), e);
             }
-            c.setAutoCommit(false);
-            return new SqliteProfileStore(c, jdbcUrl, version);
-        } catch (SQLException e) {
-            closeQuietly(c);
-            throw new ProfileStoreException("cannot open profile store " + jdbcUrl + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * How long opening retries when SQLite answers SQLITE_BUSY without waiting: when two connections open a new file
+     * at once, one switching it to WAL while the other holds a read lock, SQLite reports BUSY at once instead of
+     * calling the busy handler, which would deadlock ({@code ProfileStoreContractTest}: four stores opening one new
+     * file at once failed now and then).
+     */
+    private static final long BUSY_RETRY_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    private static boolean isBusy(SQLException e) {
+        return e instanceof org.sqlite.SQLiteException se
+                && (se.getResultCode().code & 0xff) == org.sqlite.SQLiteErrorCode.SQLITE_BUSY.code; // and its extended codes
+    }
+
+    private static void pause(int attempt) throws ProfileStoreException {
+        try {
+            Thread.sleep(Math.min(200, 10L * attempt));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProfileStoreException("interrupted while opening a profile store", e);
         }
     }
 
