@@ -48,7 +48,7 @@ public final class InferenceTrunk implements AutoCloseable {
 
     private final ComputationGraph source;
     private final ComputationGraph twin; // null: runs the source itself (or oneDNN does)
-    private OneDnnTrunk direct;          // non-null: oneDNN called directly runs the forward passes
+    private final OneDnnTrunk direct;    // non-null: oneDNN called directly runs the forward passes
     private final CNN2DFormat trained;   // null when the graph has no single spatial layout
     private final String why;
     private final boolean ownsSource;
@@ -61,9 +61,15 @@ public final class InferenceTrunk implements AutoCloseable {
 
     private InferenceTrunk(ComputationGraph source, ComputationGraph twin, CNN2DFormat trained, String why,
                            boolean ownsSource, int foldedBatchNorms) {
+        this(source, twin, null, trained, why, ownsSource, foldedBatchNorms);
+    }
+
+    private InferenceTrunk(ComputationGraph source, ComputationGraph twin, OneDnnTrunk direct, CNN2DFormat trained,
+                           String why, boolean ownsSource, int foldedBatchNorms) {
         this.foldedBatchNorms = foldedBatchNorms;
         this.source = source;
         this.twin = twin;
+        this.direct = direct;
         this.trained = trained;
         this.why = why;
         this.ownsSource = ownsSource;
@@ -135,10 +141,8 @@ public final class InferenceTrunk implements AutoCloseable {
         if (engine.direct()) {
             try {
                 OneDnnTrunk compiled = compileDirect(trunk, trained.get(), engine.winograd());
-                InferenceTrunk created = new InferenceTrunk(trunk, null, trained.get(), "on " + compiled.describe()
-                        + ", in and out in " + trained.get(), owns);
-                created.direct = compiled;
-                return created;
+                return new InferenceTrunk(trunk, null, compiled, trained.get(), "on " + compiled.describe()
+                        + ", in and out in " + trained.get(), owns, 0);
             } catch (OneDnnTrunk.UnsupportedGraphException e) {
                 notDirect = " (not on oneDNN directly: " + e.getMessage() + ")";
             }

@@ -149,13 +149,14 @@ final class OneDnnTrunk implements AutoCloseable {
     private final String summary;
     private final dnnl_stream stream;
     private final boolean winograd;
+    private final List<FloatPointer> owned; // the plain weights and biases the programme's convolutions point at
     /** Bytes Winograd's re-ordered weights may add up to ({@link #WINOGRAD_WEIGHT_BUDGET} × the plain weights). */
     private final long winogradBudget;
     private final LinkedHashMap<String, Plan> plans = new LinkedHashMap<>(8, 0.75f, true);
     private boolean closed;
 
     private OneDnnTrunk(List<String> inputs, List<String> outputs, List<Op> program, CNN2DFormat format,
-                        String summary, dnnl_stream stream, boolean winograd) {
+                        String summary, dnnl_stream stream, boolean winograd, List<FloatPointer> owned) {
         this.inputs = inputs;
         this.outputs = outputs;
         this.program = program;
@@ -163,6 +164,7 @@ final class OneDnnTrunk implements AutoCloseable {
         this.summary = summary;
         this.stream = stream;
         this.winograd = winograd;
+        this.owned = owned;
         long plain = 0;
         for (Op op : program) {
             if (op instanceof Conv c) {
@@ -320,13 +322,9 @@ final class OneDnnTrunk implements AutoCloseable {
         String summary = available().detail() + "; " + convs + " convolutions"
                 + (winograd ? " (3x3 stride 1 on Winograd where oneDNN has it, else direct)" : " (direct)") + ", "
                 + withRelu + " ReLUs fused into the convolution or sum in front (" + fused + " of them separate layers)";
-        OneDnnTrunk trunk = new OneDnnTrunk(inputs, List.copyOf(outputs), List.copyOf(program), format, summary,
-                stream, winograd);
-        trunk.owned.addAll(owned);
-        return trunk;
+        return new OneDnnTrunk(inputs, List.copyOf(outputs), List.copyOf(program), format, summary, stream, winograd,
+                List.copyOf(owned));
     }
-
-    private final List<FloatPointer> owned = new ArrayList<>();
 
     private static boolean isRelu(IActivation fn, String name) throws UnsupportedGraphException {
         if (fn instanceof ActivationReLU r) {

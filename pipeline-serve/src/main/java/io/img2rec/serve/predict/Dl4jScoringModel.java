@@ -40,11 +40,6 @@ public final class Dl4jScoringModel extends LockedGraphModel {
         this(card, Networks.of(graph, layout, ForwardEngine.dl4j("asked for")));
     }
 
-    /** As {@link #Dl4jScoringModel(ModelCard, ComputationGraph)}, the base run by {@code engine} or in {@code layout}. */
-    Dl4jScoringModel(ModelCard card, ComputationGraph graph, ForwardLayout layout, ForwardEngine engine) {
-        this(card, Networks.of(graph, layout, engine));
-    }
-
     private Dl4jScoringModel(ModelCard card, Networks networks) {
         super(card);
         this.graph = networks.graph();
