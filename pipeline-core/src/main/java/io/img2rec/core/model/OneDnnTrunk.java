@@ -104,6 +104,14 @@ final class OneDnnTrunk implements AutoCloseable {
         return Natives.AVAILABILITY;
     }
 
+    /** @return the process's oneDNN CPU engine; only after {@link #available()} said loaded */
+    static dnnl_engine engine() {
+        if (!Natives.AVAILABILITY.loaded()) {
+            throw new IllegalStateException("oneDNN is not available here: " + Natives.AVAILABILITY.detail());
+        }
+        return Natives.engine;
+    }
+
     private static String isaName(int isa) {
         if (isa == dnnl_cpu_isa_avx512_core_amx) {
             return "avx512_core_amx";
@@ -441,7 +449,7 @@ final class OneDnnTrunk implements AutoCloseable {
         owned.forEach(Pointer::close);
     }
 
-    private static void check(int status, String call, String layer) {
+    static void check(int status, String call, String layer) {
         if (status != dnnl_success) {
             throw new IllegalStateException("oneDNN " + call + " failed with status " + status + " at '" + layer + "'");
         }

@@ -4,6 +4,7 @@ import io.img2rec.core.nativeio.ForwardOnlyHelpers;
 import io.img2rec.core.nativeio.OpenMpThreads;
 import io.img2rec.core.metrics.MetricValue;
 import io.img2rec.core.metrics.RocAuc;
+import io.img2rec.core.model.TrainingConvolutions;
 import io.img2rec.train.cache.CacheItem;
 import io.img2rec.train.cache.FrozenTrunkCache;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -18,8 +19,9 @@ import java.util.SplittableRandom;
 import java.util.function.IntConsumer;
 
 /**
- * One epoch of training and one pass of validation for a head graph on cached inputs. Training uses oneDNN for the
- * forward pass and DL4J's own backward pass ({@link ForwardOnlyHelpers}). Class weights are the output layer's
+ * One epoch of training and one pass of validation for a head graph on cached inputs. NCHW convolutions train on
+ * oneDNN called directly ({@link TrainingConvolutions}); NHWC ones use oneDNN for the forward pass and DL4J's own
+ * backward pass ({@link ForwardOnlyHelpers}). Class weights are the output layer's
  * loss ({@link ClassWeighting#applyTo}), never a label mask; the epoch's shuffling, augmented-copy draws and dropout all come from the
  * epoch seed, so an epoch can be replayed exactly.
  */
@@ -53,6 +55,7 @@ public final class HeadTrainer {
         ForwardOnlyHelpers.install(head); // M2.1's oneDNN backward is wrong in NHWC; idempotent
         weights.applyTo(head); // idempotent
         PreOutputReuse.enable(head); // each convolution's forward pass once per step, not twice; idempotent
+        TrainingConvolutions.install(head); // oneDNN directly: libnd4j's bits without its unused input gradient
         SplittableRandom random = new SplittableRandom(epochSeed);
         List<CacheItem> items = data.epochItems(random);
         Nd4j.getRandom().setSeed(random.nextLong()); // dropout masks of this epoch

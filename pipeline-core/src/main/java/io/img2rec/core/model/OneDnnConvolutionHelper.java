@@ -1,0 +1,498 @@
+package io.img2rec.core.model;
+
+import static org.bytedeco.dnnl.global.dnnl.*;
+
+import java.lang.ref.Cleaner;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.bytedeco.dnnl.const_dnnl_op_desc_t;
+import org.bytedeco.dnnl.dnnl_convolution_desc_t;
+import org.bytedeco.dnnl.dnnl_exec_arg_t;
+import org.bytedeco.dnnl.dnnl_memory;
+import org.bytedeco.dnnl.dnnl_memory_desc_t;
+import org.bytedeco.dnnl.dnnl_primitive;
+import org.bytedeco.dnnl.dnnl_primitive_desc;
+import org.bytedeco.dnnl.dnnl_stream;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.Pointer;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.convolution.ConvolutionHelper;
+import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.deeplearning4j.util.ConvolutionUtils;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * One trainable 2-D convolution's forward and backward passes on oneDNN called directly (JavaCPP's {@code dnnl}),
+ * in place of DL4J M2.1's {@code MKLDNNConvHelper}, which goes through libnd4j's {@code conv2d}/{@code conv2d_bp}.
+ *
+ * <p>The arithmetic is libnd4j's: the same primitive descriptors ({@code convolution_auto}, every tensor
+ * {@code format_tag::any}, backward primitives hinted by a {@code forward_inference} one, bias and its gradient in
+ * {@code x}), so oneDNN picks the same kernels and the results are bit-identical where both oneDNN versions (libnd4j's
+ * 2.3, JavaCPP's 2.5.2) have the same kernels ({@code TrainingConvolutionsTest}). What differs is what is not done:
+ * <ul>
+ *   <li>the input gradient of a layer that reads a network input, which libnd4j always computes and DL4J then
+ *       throws away (VGG16's block5_conv1 in phase 2: one backward-data convolution, ≈ 33 ms of a 0.45 s step on a
+ *       Zen 4);</li>
+ *   <li>primitives and re-order primitives are built once per input shape ({@link Plan}), not on every call, and
+ *       the output gradient is re-ordered once per layout, not once per backward primitive.</li>
+ * </ul>
+ *
+ * <p>NCHW, float, dilation 1 only ({@link TrainingConvolutions} installs it on such layers). Not thread-safe, like
+ * the layer it serves. Natives are released when the helper becomes unreachable (a {@link Cleaner}).
+ */
+final class OneDnnConvolutionHelper implements ConvolutionHelper {
+    private static final Cleaner CLEANER = Cleaner.create();
+    /** Plans kept per layer (least recently used dropped): a training batch, its short last batch, scoring's. */
+    private static final int MAX_PLANS = 4;
+
+    private final String layer;
+    private final boolean inputGradient;
+    private final Natives natives;
+
+    /**
+     * @param layer         the layer's name, for errors
+     * @param inputGradient whether backprop computes the gradient at the layer's input (false: returns none)
+     */
+    OneDnnConvolutionHelper(String layer, boolean inputGradient) {
+        this.layer = layer;
+        this.inputGradient = inputGradient;
+        this.natives = new Natives();
+        CLEANER.register(this, natives);
+    }
+
+    boolean computesInputGradient() {
+        return inputGradient;
+    }
+
+    /** The natives, reachable from the cleaner without the helper. */
+    private static final class Natives implements Runnable {
+        final dnnl_stream stream = new dnnl_stream();
+        final LinkedHashMap<String, Plan> plans = new LinkedHashMap<>(8, 0.75f, true);
+
+        Natives() {
+            OneDnnTrunk.check(dnnl_stream_create(stream, OneDnnTrunk.engine(), dnnl_stream_default_flags),
+                    "stream_create", "-");
+        }
+
+        @Override
+        public void run() {
+            plans.values().forEach(Plan::close);
+            plans.clear();
+            dnnl_stream_destroy(stream);
+        }
+    }
+
+    @Override
+    public boolean checkSupported() {
+        return OneDnnTrunk.available().loaded();
+    }
+
+    @Override
+    public Map<String, Long> helperMemoryUse() {
+        long bytes = 0;
+        for (Plan p : natives.plans.values()) {
+            bytes += p.bufferBytes;
+        }
+        return Map.of("oneDNN re-order buffers", bytes);
+    }
+
+    @Override
+    public INDArray activate(INDArray z, IActivation afn, boolean training) {
+        return afn.getActivation(z, training);
+    }
+
+    @Override
+    public INDArray preOutput(INDArray input, INDArray weights, INDArray bias, int[] kernel, int[] strides, int[] pad,
+                              ConvolutionLayer.AlgoMode mode, ConvolutionLayer.FwdAlgo fwdAlgo,
+                              ConvolutionMode convolutionMode, int[] dilation, CNN2DFormat format,
+                              LayerWorkspaceMgr workspaceMgr) {
+        supported(input, dilation, format);
+        INDArray x = dense(input);
+        Plan plan = plan(x.shape(), weights.shape(), kernel, strides, pad, convolutionMode, bias != null);
+        INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, plan.zDims);
+        plan.forward(natives.stream, x, contiguous(weights, "weights"), bias == null ? null : contiguous(bias, "bias"),
+                z);
+        return z;
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray input, INDArray weights, INDArray bias, INDArray delta,
+                                                     int[] kernel, int[] strides, int[] pad, INDArray biasGradView,
+                                                     INDArray weightGradView, IActivation afn,
+                                                     ConvolutionLayer.AlgoMode mode,
+                                                     ConvolutionLayer.BwdFilterAlgo bwdFilterAlgo,
+                                                     ConvolutionLayer.BwdDataAlgo bwdDataAlgo,
+                                                     ConvolutionMode convolutionMode, int[] dilation,
+                                                     CNN2DFormat format, LayerWorkspaceMgr workspaceMgr) {
+        supported(input, dilation, format);
+        INDArray x = dense(input);
+        Plan plan = plan(x.shape(), weights.shape(), kernel, strides, pad, convolutionMode, biasGradView != null);
+        INDArray gradI = inputGradient
+                ? workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape()) : null;
+        plan.backward(natives.stream, x, contiguous(weights, "weights"), dense(delta), gradI,
+                contiguous(weightGradView, "weight gradient"),
+                biasGradView == null ? null : contiguous(biasGradView, "bias gradient"));
+        Gradient g = new DefaultGradient();
+        if (biasGradView != null) {
+            g.gradientForVariable().put(ConvolutionParamInitializer.BIAS_KEY, biasGradView);
+        }
+        g.gradientForVariable().put(ConvolutionParamInitializer.WEIGHT_KEY, weightGradView);
+        return new Pair<>(g, gradI);
+    }
+
+    private void supported(INDArray input, int[] dilation, CNN2DFormat format) {
+        if (format != CNN2DFormat.NCHW || dilation[0] != 1 || dilation[1] != 1 || input.rank() != 4
+                || input.dataType() != DataType.FLOAT) {
+            throw new IllegalStateException("layer '" + layer + "': the oneDNN training helper takes float NCHW"
+                    + " inputs without dilation, got " + format + " " + input.dataType() + " dilation "
+                    + Arrays.toString(dilation));
+        }
+    }
+
+    /** @return {@code a} if c-ordered with default strides (its buffer can be handed to oneDNN), else a copy */
+    private static INDArray dense(INDArray a) {
+        return denseC(a) ? a : a.dup('c');
+    }
+
+    /** Parameter and gradient views are written in place: they must be dense already (DL4J's are). */
+    private INDArray contiguous(INDArray a, String what) {
+        if (a.dataType() != DataType.FLOAT || !denseC(a)) {
+            throw new IllegalStateException("layer '" + layer + "': " + what + " are not a dense float c-order view,"
+                    + " shape " + Arrays.toString(a.shape()) + " strides " + Arrays.toString(a.stride()));
+        }
+        return a;
+    }
+
+    /** @return whether {@code a}'s elements lie one after another in c order (dimensions of size 1 aside) */
+    static boolean denseC(INDArray a) {
+        long expected = 1;
+        for (int d = a.rank() - 1; d >= 0; d--) {
+            if (a.size(d) != 1 && a.stride(d) != expected) {
+                return false;
+            }
+            expected *= a.size(d);
+        }
+        return true;
+    }
+
+    private Plan plan(long[] x, long[] w, int[] kernel, int[] strides, int[] pad, ConvolutionMode mode,
+                      boolean bias) {
+        String key = Arrays.toString(x) + Arrays.toString(w) + bias;
+        Plan plan = natives.plans.get(key);
+        if (plan == null) {
+            plan = new Plan(layer, x, w, kernel, strides, pad, mode, bias, inputGradient);
+            natives.plans.put(key, plan);
+            if (natives.plans.size() > MAX_PLANS) {
+                Map.Entry<String, Plan> eldest = natives.plans.entrySet().iterator().next();
+                natives.plans.remove(eldest.getKey());
+                eldest.getValue().close();
+            }
+        }
+        return plan;
+    }
+
+    /** The address of an array's first element (ND4J's buffer pointer of a view already points there). */
+    static Pointer address(INDArray a) {
+        return a.data().addressPointer();
+    }
+
+    // ---- a plan: the primitives for one input shape ----
+
+    private static final class Plan implements AutoCloseable {
+        final long[] zDims;
+        final List<Pointer> owned = new ArrayList<>();
+        final List<dnnl_primitive_desc> descs = new ArrayList<>();
+        final List<dnnl_primitive> primitives = new ArrayList<>();
+        final List<dnnl_memory> memories = new ArrayList<>();
+        long bufferBytes;
+        final String layer;
+
+        // the callers' arrays, bound on every call
+        final dnnl_memory xUser;
+        final dnnl_memory wUser;
+        final dnnl_memory bUser;
+        final dnnl_memory zUser;
+        final dnnl_memory gradOUser;
+        final dnnl_memory gradIUser;
+        final dnnl_memory gradWUser;
+
+        record Run(dnnl_primitive primitive, dnnl_exec_arg_t args, int count) {
+        }
+
+        final List<Run> forwardRuns = new ArrayList<>();
+        final List<Run> backwardRuns = new ArrayList<>();
+
+        Plan(String layer, long[] x, long[] w, int[] kernel, int[] strides, int[] pad, ConvolutionMode mode,
+             boolean bias, boolean inputGradient) {
+            this.layer = layer;
+            boolean done = false;
+            try {
+                long n = x[0];
+                long ih = x[2];
+                long iw = x[3];
+                long oc = w[0];
+                int[] padL = pad;
+                int[] out;
+                int[] inHw = {(int) ih, (int) iw};
+                if (mode == ConvolutionMode.Same) {
+                    out = new int[] {(int) ((ih + strides[0] - 1) / strides[0]),
+                        (int) ((iw + strides[1] - 1) / strides[1])};
+                    padL = ConvolutionUtils.getSameModeTopLeftPadding(out, inHw, kernel, strides, new int[] {1, 1});
+                } else {
+                    out = new int[] {(int) ((ih + 2L * pad[0] - kernel[0]) / strides[0] + 1),
+                        (int) ((iw + 2L * pad[1] - kernel[1]) / strides[1] + 1)};
+                }
+                // libnd4j's right padding: what the last window needs past the input
+                long[] padR = {(long) (out[0] - 1) * strides[0] - ih + kernel[0] - padL[0],
+                    (long) (out[1] - 1) * strides[1] - iw + kernel[1] - padL[1]};
+                zDims = new long[] {n, oc, out[0], out[1]};
+                long[] s = {strides[0], strides[1]};
+                long[] dil = {0, 0};
+                long[] pl = {padL[0], padL[1]};
+
+                dnnl_memory_desc_t xAny = md(x, dnnl_format_tag_any);
+                dnnl_memory_desc_t wAny = md(w, dnnl_format_tag_any);
+                dnnl_memory_desc_t bX = bias ? md(new long[] {oc}, dnnl_x) : null;
+                dnnl_memory_desc_t zAny = md(zDims, dnnl_format_tag_any);
+                dnnl_memory_desc_t xPlain = md(x, dnnl_nchw);
+                dnnl_memory_desc_t wPlain = md(w, dnnl_oihw);
+                dnnl_memory_desc_t zPlain = md(zDims, dnnl_nchw);
+
+                dnnl_convolution_desc_t fd = keep(new dnnl_convolution_desc_t());
+                OneDnnTrunk.check(dnnl_dilated_convolution_forward_desc_init(fd, dnnl_forward_inference,
+                        dnnl_convolution_auto, xAny, wAny, bX, zAny, s, dil, pl, padR), "convolution_forward", layer);
+                dnnl_primitive_desc fpd = create(fd, null);
+                dnnl_convolution_desc_t wd = keep(new dnnl_convolution_desc_t());
+                OneDnnTrunk.check(dnnl_dilated_convolution_backward_weights_desc_init(wd, dnnl_convolution_auto, xAny,
+                        wAny, bX, zAny, s, dil, pl, padR), "convolution_backward_weights", layer);
+                dnnl_primitive_desc wpd = create(wd, fpd);
+                dnnl_primitive_desc dpd = null;
+                if (inputGradient) {
+                    dnnl_convolution_desc_t dd = keep(new dnnl_convolution_desc_t());
+                    OneDnnTrunk.check(dnnl_dilated_convolution_backward_data_desc_init(dd, dnnl_convolution_auto,
+                            xAny, wAny, zAny, s, dil, pl, padR), "convolution_backward_data", layer);
+                    dpd = create(dd, fpd);
+                }
+
+                xUser = memory(xPlain, false);
+                wUser = memory(wPlain, false);
+                bUser = bias ? memory(bX, false) : null;
+                zUser = memory(zPlain, false);
+                gradOUser = memory(zPlain, false);
+                gradIUser = inputGradient ? memory(xPlain, false) : null;
+                gradWUser = memory(wPlain, false);
+                dnnl_memory gradBUser = bias ? memory(bX, false) : null;
+
+                // forward: x, w in; z out
+                dnnl_memory fx = into(forwardRuns, xUser, xPlain, query(fpd, dnnl_query_src_md));
+                dnnl_memory fw = into(forwardRuns, wUser, wPlain, query(fpd, dnnl_query_weights_md));
+                dnnl_memory_desc_t fzMd = query(fpd, dnnl_query_dst_md);
+                dnnl_memory fz = same(fzMd, zPlain) ? zUser : memory(fzMd, true);
+                if (bias) {
+                    run(forwardRuns, fpd, new int[] {DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_BIAS, DNNL_ARG_DST},
+                            fx, fw, bUser, fz);
+                } else {
+                    run(forwardRuns, fpd, new int[] {DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_DST}, fx, fw, fz);
+                }
+                if (fz != zUser) {
+                    reorder(forwardRuns, fz, fzMd, zUser, zPlain);
+                }
+
+                // backward data first (as libnd4j), then backward weights
+                List<dnnl_memory_desc_t> gradOMds = new ArrayList<>();
+                List<dnnl_memory> gradOMems = new ArrayList<>();
+                if (inputGradient) {
+                    dnnl_memory dgo = gradO(gradOMds, gradOMems, query(dpd, dnnl_query_diff_dst_md), zPlain);
+                    dnnl_memory dw = into(backwardRuns, wUser, wPlain, query(dpd, dnnl_query_weights_md));
+                    dnnl_memory_desc_t diMd = query(dpd, dnnl_query_diff_src_md);
+                    dnnl_memory di = same(diMd, xPlain) ? gradIUser : memory(diMd, true);
+                    run(backwardRuns, dpd, new int[] {DNNL_ARG_DIFF_DST, DNNL_ARG_WEIGHTS, DNNL_ARG_DIFF_SRC},
+                            dgo, dw, di);
+                    if (di != gradIUser) {
+                        reorder(backwardRuns, di, diMd, gradIUser, xPlain);
+                    }
+                }
+                dnnl_memory wgo = gradO(gradOMds, gradOMems, query(wpd, dnnl_query_diff_dst_md), zPlain);
+                dnnl_memory wx = into(backwardRuns, xUser, xPlain, query(wpd, dnnl_query_src_md));
+                dnnl_memory_desc_t gwMd = query(wpd, dnnl_query_diff_weights_md);
+                dnnl_memory gw = same(gwMd, wPlain) ? gradWUser : memory(gwMd, true);
+                if (bias) {
+                    run(backwardRuns, wpd, new int[] {DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_WEIGHTS,
+                        DNNL_ARG_DIFF_BIAS}, wx, wgo, gw, gradBUser);
+                } else {
+                    run(backwardRuns, wpd, new int[] {DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_WEIGHTS},
+                            wx, wgo, gw);
+                }
+                if (gw != gradWUser) {
+                    reorder(backwardRuns, gw, gwMd, gradWUser, wPlain);
+                }
+                this.gradBUser = gradBUser;
+                done = true;
+            } finally {
+                if (!done) {
+                    close();
+                }
+            }
+        }
+
+        private dnnl_memory gradBUser;
+
+        /** The output gradient in layout {@code want}: re-ordered once per distinct layout, in the backward runs. */
+        private dnnl_memory gradO(List<dnnl_memory_desc_t> mds, List<dnnl_memory> mems, dnnl_memory_desc_t want,
+                                  dnnl_memory_desc_t plain) {
+            if (same(want, plain)) {
+                return gradOUser;
+            }
+            for (int i = 0; i < mds.size(); i++) {
+                if (same(mds.get(i), want)) {
+                    return mems.get(i);
+                }
+            }
+            dnnl_memory m = memory(want, true);
+            reorder(backwardRuns, gradOUser, plain, m, want);
+            mds.add(want);
+            mems.add(m);
+            return m;
+        }
+
+        /** {@code user} in layout {@code want}: itself, or a buffer it is re-ordered into first in {@code runs}. */
+        private dnnl_memory into(List<Run> runs, dnnl_memory user, dnnl_memory_desc_t userMd,
+                                 dnnl_memory_desc_t want) {
+            if (same(want, userMd)) {
+                return user;
+            }
+            dnnl_memory m = memory(want, true);
+            reorder(runs, user, userMd, m, want);
+            return m;
+        }
+
+        private static boolean same(dnnl_memory_desc_t a, dnnl_memory_desc_t b) {
+            return dnnl_memory_desc_equal(a, b) != 0;
+        }
+
+        private dnnl_memory_desc_t query(dnnl_primitive_desc pd, int what) {
+            dnnl_memory_desc_t md = keep(new dnnl_memory_desc_t());
+            Pointer.memcpy(md, dnnl_primitive_desc_query_md(pd, what, 0), Pointer.sizeof(dnnl_memory_desc_t.class));
+            return md;
+        }
+
+        private dnnl_memory_desc_t md(long[] dims, int tag) {
+            dnnl_memory_desc_t md = keep(new dnnl_memory_desc_t());
+            OneDnnTrunk.check(dnnl_memory_desc_init_by_tag(md, dims.length, dims, dnnl_f32, tag), "memory_desc_init",
+                    layer);
+            return md;
+        }
+
+        private dnnl_primitive_desc create(dnnl_convolution_desc_t desc, dnnl_primitive_desc hint) {
+            dnnl_primitive_desc pd = new dnnl_primitive_desc();
+            OneDnnTrunk.check(dnnl_primitive_desc_create(pd, new const_dnnl_op_desc_t(desc), null,
+                    OneDnnTrunk.engine(), hint), "primitive_desc_create", layer);
+            descs.add(pd);
+            return pd;
+        }
+
+        /** @param buffer whether the memory gets a buffer of its own (else the caller's, bound per call) */
+        private dnnl_memory memory(dnnl_memory_desc_t md, boolean buffer) {
+            Pointer handle = null;
+            if (buffer) {
+                long size = dnnl_memory_desc_get_size(md);
+                BytePointer raw = keep(new BytePointer(size + 64));
+                long a = raw.address();
+                handle = new BytePointer(raw).position(((a + 63) & ~63L) - a);
+                bufferBytes += size;
+            }
+            dnnl_memory m = new dnnl_memory();
+            OneDnnTrunk.check(dnnl_memory_create(m, md, OneDnnTrunk.engine(), handle), "memory_create", layer);
+            memories.add(m);
+            return m;
+        }
+
+        private void reorder(List<Run> runs, dnnl_memory from, dnnl_memory_desc_t fromMd, dnnl_memory to,
+                             dnnl_memory_desc_t toMd) {
+            dnnl_primitive_desc rpd = new dnnl_primitive_desc();
+            OneDnnTrunk.check(dnnl_reorder_primitive_desc_create(rpd, fromMd, OneDnnTrunk.engine(), toMd,
+                    OneDnnTrunk.engine(), null), "reorder_primitive_desc_create", layer);
+            descs.add(rpd);
+            run(runs, rpd, new int[] {DNNL_ARG_FROM, DNNL_ARG_TO}, from, to);
+        }
+
+        private void run(List<Run> runs, dnnl_primitive_desc pd, int[] argIds, dnnl_memory... mems) {
+            dnnl_primitive prim = new dnnl_primitive();
+            OneDnnTrunk.check(dnnl_primitive_create(prim, pd), "primitive_create", layer);
+            primitives.add(prim);
+            dnnl_exec_arg_t args = keep(new dnnl_exec_arg_t(argIds.length));
+            for (int i = 0; i < argIds.length; i++) {
+                args.position(i).arg(argIds[i]).memory(mems[i]);
+            }
+            args.position(0);
+            runs.add(new Run(prim, args, argIds.length));
+        }
+
+        private <T extends Pointer> T keep(T p) {
+            owned.add(p);
+            return p;
+        }
+
+        private void bind(dnnl_memory m, INDArray a) {
+            OneDnnTrunk.check(dnnl_memory_set_data_handle(m, address(a)), "memory_set_data_handle", layer);
+        }
+
+        private void execute(dnnl_stream stream, List<Run> runs) {
+            for (Run r : runs) {
+                OneDnnTrunk.check(dnnl_primitive_execute(r.primitive(), stream, r.count(), r.args()),
+                        "primitive_execute", layer);
+            }
+            OneDnnTrunk.check(dnnl_stream_wait(stream), "stream_wait", layer);
+        }
+
+        void forward(dnnl_stream stream, INDArray x, INDArray w, INDArray b, INDArray z) {
+            bind(xUser, x);
+            bind(wUser, w);
+            if (bUser != null) {
+                bind(bUser, b);
+            }
+            bind(zUser, z);
+            execute(stream, forwardRuns);
+        }
+
+        void backward(dnnl_stream stream, INDArray x, INDArray w, INDArray gradO, INDArray gradI, INDArray gradW,
+                      INDArray gradB) {
+            bind(xUser, x);
+            bind(wUser, w);
+            bind(gradOUser, gradO);
+            if (gradIUser != null) {
+                bind(gradIUser, gradI);
+            }
+            bind(gradWUser, gradW);
+            if (gradBUser != null) {
+                bind(gradBUser, gradB);
+            }
+            execute(stream, backwardRuns);
+        }
+
+        @Override
+        public void close() {
+            primitives.forEach(p -> dnnl_primitive_destroy(p));
+            primitives.clear();
+            memories.forEach(m -> dnnl_memory_destroy(m));
+            memories.clear();
+            descs.forEach(d -> dnnl_primitive_desc_destroy(d));
+            descs.clear();
+            owned.forEach(Pointer::close);
+            owned.clear();
+        }
+    }
+}
