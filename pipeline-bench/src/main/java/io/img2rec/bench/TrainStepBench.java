@@ -6,6 +6,7 @@ import io.img2rec.core.model.FreezePlan;
 import io.img2rec.core.model.GraphTopology;
 import io.img2rec.core.model.TrunkHeadSplit;
 import io.img2rec.core.nativeio.ForwardOnlyHelpers;
+import io.img2rec.train.loop.HeadTrainer;
 import io.img2rec.train.loop.Optimizers;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
@@ -67,11 +68,12 @@ final class TrainStepBench {
                     variant("trunk forward once per image", layout), batch, trunkSeconds)
                     .with("boundary", plan.boundary())));
             ComputationGraph head = Optimizers.apply(split.head().clone(), SGD_MOMENTUM);
-            ForwardOnlyHelpers.install(head);
+            boolean direct = HeadTrainer.prepare(head).layers() > 0; // as phase 2 trains it
             MultiDataSet data = new MultiDataSet(boundary[0], new INDArray[] {y});
             double[] headSeconds = RoundTimer.time(size.warmup() + 1, size.rounds(), () -> head.fit(data));
-            out.add(log(Measurement.timed("train_step", prefix + "/cached_head",
-                    variant("head on cached activations", layout), batch, headSeconds).with("score", head.score())));
+            String what = "head on cached activations" + (direct ? ", convolutions on oneDNN directly" : "");
+            out.add(log(Measurement.timed("train_step", prefix + "/cached_head", variant(what, layout), batch,
+                    headSeconds).with("score", head.score())));
             head.close();
         }
         ComputationGraph whole = new TransferLearning.GraphBuilder(full)

@@ -225,9 +225,6 @@ final class OneDnnConvolutionHelper implements ConvolutionHelper {
         final dnnl_memory wUser;
         final dnnl_memory bUser;
         final dnnl_memory zUser;
-        final dnnl_memory gradOUser;
-        final dnnl_memory gradIUser;
-        final dnnl_memory gradWUser;
 
         record Run(dnnl_primitive primitive, dnnl_exec_arg_t args, int count) {
         }
@@ -275,26 +272,20 @@ final class OneDnnConvolutionHelper implements ConvolutionHelper {
                 OneDnnTrunk.check(dnnl_dilated_convolution_forward_desc_init(fd, dnnl_forward_inference,
                         dnnl_convolution_auto, xAny, wAny, bX, zAny, s, dil, pl, padR), "convolution_forward", layer);
                 dnnl_primitive_desc fpd = create(fd, null);
-                dnnl_convolution_desc_t wd = keep(new dnnl_convolution_desc_t());
-                OneDnnTrunk.check(dnnl_dilated_convolution_backward_weights_desc_init(wd, dnnl_convolution_auto, xAny,
-                        wAny, bX, zAny, s, dil, pl, padR), "convolution_backward_weights", layer);
-                dnnl_primitive_desc wpd = create(wd, fpd);
-                dnnl_primitive_desc dpd = null;
-                if (inputGradient) {
-                    dnnl_convolution_desc_t dd = keep(new dnnl_convolution_desc_t());
-                    OneDnnTrunk.check(dnnl_dilated_convolution_backward_data_desc_init(dd, dnnl_convolution_auto,
-                            xAny, wAny, zAny, s, dil, pl, padR), "convolution_backward_data", layer);
-                    dpd = create(dd, fpd);
-                }
-
+                this.fpd = fpd;
+                this.xAny = xAny;
+                this.wAny = wAny;
+                this.bX = bX;
+                this.zAny = zAny;
+                this.xPlain = xPlain;
+                this.wPlain = wPlain;
+                this.zPlain = zPlain;
+                this.geometry = new long[][] {s, dil, pl, padR};
+                this.inputGradient = inputGradient;
                 xUser = memory(xPlain, false);
                 wUser = memory(wPlain, false);
                 bUser = bias ? memory(bX, false) : null;
                 zUser = memory(zPlain, false);
-                gradOUser = memory(zPlain, false);
-                gradIUser = inputGradient ? memory(xPlain, false) : null;
-                gradWUser = memory(wPlain, false);
-                dnnl_memory gradBUser = bias ? memory(bX, false) : null;
 
                 // forward: x, w in; z out
                 dnnl_memory fx = into(forwardRuns, xUser, xPlain, query(fpd, dnnl_query_src_md));
@@ -311,35 +302,6 @@ final class OneDnnConvolutionHelper implements ConvolutionHelper {
                     reorder(forwardRuns, fz, fzMd, zUser, zPlain);
                 }
 
-                // backward data first (as libnd4j), then backward weights
-                List<dnnl_memory_desc_t> gradOMds = new ArrayList<>();
-                List<dnnl_memory> gradOMems = new ArrayList<>();
-                if (inputGradient) {
-                    dnnl_memory dgo = gradO(gradOMds, gradOMems, query(dpd, dnnl_query_diff_dst_md), zPlain);
-                    dnnl_memory dw = into(backwardRuns, wUser, wPlain, query(dpd, dnnl_query_weights_md));
-                    dnnl_memory_desc_t diMd = query(dpd, dnnl_query_diff_src_md);
-                    dnnl_memory di = same(diMd, xPlain) ? gradIUser : memory(diMd, true);
-                    run(backwardRuns, dpd, new int[] {DNNL_ARG_DIFF_DST, DNNL_ARG_WEIGHTS, DNNL_ARG_DIFF_SRC},
-                            dgo, dw, di);
-                    if (di != gradIUser) {
-                        reorder(backwardRuns, di, diMd, gradIUser, xPlain);
-                    }
-                }
-                dnnl_memory wgo = gradO(gradOMds, gradOMems, query(wpd, dnnl_query_diff_dst_md), zPlain);
-                dnnl_memory wx = into(backwardRuns, xUser, xPlain, query(wpd, dnnl_query_src_md));
-                dnnl_memory_desc_t gwMd = query(wpd, dnnl_query_diff_weights_md);
-                dnnl_memory gw = same(gwMd, wPlain) ? gradWUser : memory(gwMd, true);
-                if (bias) {
-                    run(backwardRuns, wpd, new int[] {DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_WEIGHTS,
-                        DNNL_ARG_DIFF_BIAS}, wx, wgo, gw, gradBUser);
-                } else {
-                    run(backwardRuns, wpd, new int[] {DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_WEIGHTS},
-                            wx, wgo, gw);
-                }
-                if (gw != gradWUser) {
-                    reorder(backwardRuns, gw, gwMd, gradWUser, wPlain);
-                }
-                this.gradBUser = gradBUser;
                 done = true;
             } finally {
                 if (!done) {
@@ -348,7 +310,74 @@ final class OneDnnConvolutionHelper implements ConvolutionHelper {
             }
         }
 
+        // what the backward primitives are built from, on the first backward call (scoring shapes never need them)
+        private final dnnl_primitive_desc fpd;
+        private final dnnl_memory_desc_t xAny;
+        private final dnnl_memory_desc_t wAny;
+        private final dnnl_memory_desc_t bX;
+        private final dnnl_memory_desc_t zAny;
+        private final dnnl_memory_desc_t xPlain;
+        private final dnnl_memory_desc_t wPlain;
+        private final dnnl_memory_desc_t zPlain;
+        private final long[][] geometry;
+        private final boolean inputGradient;
+        private dnnl_memory gradOUser;
+        private dnnl_memory gradIUser;
+        private dnnl_memory gradWUser;
         private dnnl_memory gradBUser;
+        private boolean backwardBuilt;
+
+        /** Builds the backward primitives: backward data first (as libnd4j runs them), then backward weights. */
+        private void buildBackward() {
+            long[] s = geometry[0];
+            long[] dil = geometry[1];
+            long[] pl = geometry[2];
+            long[] padR = geometry[3];
+            boolean bias = bX != null;
+            dnnl_convolution_desc_t wd = keep(new dnnl_convolution_desc_t());
+            OneDnnTrunk.check(dnnl_dilated_convolution_backward_weights_desc_init(wd, dnnl_convolution_auto, xAny,
+                    wAny, bX, zAny, s, dil, pl, padR), "convolution_backward_weights", layer);
+            dnnl_primitive_desc wpd = create(wd, fpd);
+            dnnl_primitive_desc dpd = null;
+            if (inputGradient) {
+                dnnl_convolution_desc_t dd = keep(new dnnl_convolution_desc_t());
+                OneDnnTrunk.check(dnnl_dilated_convolution_backward_data_desc_init(dd, dnnl_convolution_auto,
+                        xAny, wAny, zAny, s, dil, pl, padR), "convolution_backward_data", layer);
+                dpd = create(dd, fpd);
+            }
+            gradOUser = memory(zPlain, false);
+            gradIUser = inputGradient ? memory(xPlain, false) : null;
+            gradWUser = memory(wPlain, false);
+            gradBUser = bias ? memory(bX, false) : null;
+            List<dnnl_memory_desc_t> gradOMds = new ArrayList<>();
+            List<dnnl_memory> gradOMems = new ArrayList<>();
+            if (inputGradient) {
+                dnnl_memory dgo = gradO(gradOMds, gradOMems, query(dpd, dnnl_query_diff_dst_md), zPlain);
+                dnnl_memory dw = into(backwardRuns, wUser, wPlain, query(dpd, dnnl_query_weights_md));
+                dnnl_memory_desc_t diMd = query(dpd, dnnl_query_diff_src_md);
+                dnnl_memory di = same(diMd, xPlain) ? gradIUser : memory(diMd, true);
+                run(backwardRuns, dpd, new int[] {DNNL_ARG_DIFF_DST, DNNL_ARG_WEIGHTS, DNNL_ARG_DIFF_SRC},
+                        dgo, dw, di);
+                if (di != gradIUser) {
+                    reorder(backwardRuns, di, diMd, gradIUser, xPlain);
+                }
+            }
+            dnnl_memory wgo = gradO(gradOMds, gradOMems, query(wpd, dnnl_query_diff_dst_md), zPlain);
+            dnnl_memory wx = into(backwardRuns, xUser, xPlain, query(wpd, dnnl_query_src_md));
+            dnnl_memory_desc_t gwMd = query(wpd, dnnl_query_diff_weights_md);
+            dnnl_memory gw = same(gwMd, wPlain) ? gradWUser : memory(gwMd, true);
+            if (bias) {
+                run(backwardRuns, wpd, new int[] {DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_WEIGHTS,
+                    DNNL_ARG_DIFF_BIAS}, wx, wgo, gw, gradBUser);
+            } else {
+                run(backwardRuns, wpd, new int[] {DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_WEIGHTS},
+                        wx, wgo, gw);
+            }
+            if (gw != gradWUser) {
+                reorder(backwardRuns, gw, gwMd, gradWUser, wPlain);
+            }
+            backwardBuilt = true;
+        }
 
         /** The output gradient in layout {@code want}: re-ordered once per distinct layout, in the backward runs. */
         private dnnl_memory gradO(List<dnnl_memory_desc_t> mds, List<dnnl_memory> mems, dnnl_memory_desc_t want,
@@ -470,6 +499,9 @@ final class OneDnnConvolutionHelper implements ConvolutionHelper {
 
         void backward(dnnl_stream stream, INDArray x, INDArray w, INDArray gradO, INDArray gradI, INDArray gradW,
                       INDArray gradB) {
+            if (!backwardBuilt) {
+                buildBackward();
+            }
             bind(xUser, x);
             bind(wUser, w);
             bind(gradOUser, gradO);

@@ -49,13 +49,22 @@ public final class HeadTrainer {
         return directDenseTop ? DenseTopStep.of(head) : Optional.empty();
     }
 
+    /**
+     * Sets {@code head} up to train as {@link #trainEpoch} trains it (benchmarks time the same step); idempotent.
+     *
+     * @return what {@link TrainingConvolutions} switched
+     */
+    public static TrainingConvolutions.Installed prepare(ComputationGraph head) {
+        ForwardOnlyHelpers.install(head); // M2.1's oneDNN backward is wrong in NHWC
+        PreOutputReuse.enable(head); // each convolution's forward pass once per step, not twice
+        return TrainingConvolutions.install(head); // oneDNN directly: libnd4j's bits, no unused input gradient
+    }
+
     /** Trains one epoch; returns the mean (weighted) training loss. */
     public double trainEpoch(ComputationGraph head, TrainingData data, ClassWeighting weights, long epochSeed,
                              IntConsumer progress) {
-        ForwardOnlyHelpers.install(head); // M2.1's oneDNN backward is wrong in NHWC; idempotent
+        prepare(head);
         weights.applyTo(head); // idempotent
-        PreOutputReuse.enable(head); // each convolution's forward pass once per step, not twice; idempotent
-        TrainingConvolutions.install(head); // oneDNN directly: libnd4j's bits without its unused input gradient
         SplittableRandom random = new SplittableRandom(epochSeed);
         List<CacheItem> items = data.epochItems(random);
         Nd4j.getRandom().setSeed(random.nextLong()); // dropout masks of this epoch
