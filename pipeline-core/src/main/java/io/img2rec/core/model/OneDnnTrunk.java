@@ -104,6 +104,18 @@ final class OneDnnTrunk implements AutoCloseable {
         return Natives.AVAILABILITY;
     }
 
+    /**
+     * @return whether the kernels oneDNN dispatches to here are at least {@code avx512_core} (the CPU's flags, less
+     *         any cap set with {@code ONEDNN_MAX_CPU_ISA} / {@code DNNL_MAX_CPU_ISA}); false where oneDNN does not load
+     */
+    static boolean dispatchesAvx512Core() {
+        if (!Natives.AVAILABILITY.loaded()) {
+            return false;
+        }
+        int isa = dnnl_get_effective_cpu_isa();
+        return (isa & dnnl_cpu_isa_avx512_core) == dnnl_cpu_isa_avx512_core;
+    }
+
     /** @return the process's oneDNN CPU engine; only after {@link #available()} said loaded */
     static dnnl_engine engine() {
         if (!Natives.AVAILABILITY.loaded()) {
