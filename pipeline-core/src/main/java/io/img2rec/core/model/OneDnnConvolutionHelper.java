@@ -17,7 +17,6 @@ import org.bytedeco.dnnl.dnnl_memory_desc_t;
 import org.bytedeco.dnnl.dnnl_primitive;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
 import org.bytedeco.dnnl.dnnl_stream;
-import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -419,10 +418,7 @@ final class OneDnnConvolutionHelper implements ConvolutionHelper {
         }
 
         private dnnl_memory_desc_t md(long[] dims, int tag) {
-            dnnl_memory_desc_t md = keep(new dnnl_memory_desc_t());
-            OneDnnTrunk.check(dnnl_memory_desc_init_by_tag(md, dims.length, dims, dnnl_f32, tag), "memory_desc_init",
-                    layer);
-            return md;
+            return keep(OneDnnTrunk.plainDesc(dims, tag));
         }
 
         private dnnl_primitive_desc create(dnnl_convolution_desc_t desc, dnnl_primitive_desc hint) {
@@ -437,11 +433,10 @@ final class OneDnnConvolutionHelper implements ConvolutionHelper {
         private dnnl_memory memory(dnnl_memory_desc_t md, boolean buffer) {
             Pointer handle = null;
             if (buffer) {
-                long size = dnnl_memory_desc_get_size(md);
-                BytePointer raw = keep(new BytePointer(size + 64));
-                long a = raw.address();
-                handle = new BytePointer(raw).position(((a + 63) & ~63L) - a);
-                bufferBytes += size;
+                OneDnnTrunk.Buffer b = new OneDnnTrunk.Buffer(dnnl_memory_desc_get_size(md));
+                keep(b.raw);
+                handle = b.aligned;
+                bufferBytes += b.size;
             }
             dnnl_memory m = new dnnl_memory();
             OneDnnTrunk.check(dnnl_memory_create(m, md, OneDnnTrunk.engine(), handle), "memory_create", layer);

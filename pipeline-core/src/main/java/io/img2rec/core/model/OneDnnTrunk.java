@@ -467,7 +467,7 @@ final class OneDnnTrunk implements AutoCloseable {
         }
     }
 
-    private static dnnl_memory_desc_t plainDesc(long[] nchw, int tag) {
+    static dnnl_memory_desc_t plainDesc(long[] nchw, int tag) {
         dnnl_memory_desc_t md = new dnnl_memory_desc_t();
         check(dnnl_memory_desc_init_by_tag(md, nchw.length, nchw, dnnl_f32, tag), "memory_desc_init", "-");
         return md;
@@ -495,8 +495,8 @@ final class OneDnnTrunk implements AutoCloseable {
 
     // ---- a plan: the primitives and buffers for one input shape ----
 
-    /** A native buffer re-used by activations whose lifetimes do not overlap. */
-    private static final class Buffer {
+    /** A 64-byte-aligned native buffer (here: re-used by activations whose lifetimes do not overlap). */
+    static final class Buffer {
         final BytePointer raw;
         final Pointer aligned;
         final long size;
