@@ -5,6 +5,7 @@ import io.img2rec.core.model.Backbone;
 import io.img2rec.core.model.FreezePlan;
 import io.img2rec.core.model.GraphTopology;
 import io.img2rec.core.model.TrunkHeadSplit;
+import io.img2rec.core.nativeio.BlasThreads;
 import io.img2rec.core.nativeio.ForwardOnlyHelpers;
 import io.img2rec.train.loop.HeadTrainer;
 import io.img2rec.train.loop.Optimizers;
@@ -70,7 +71,10 @@ final class TrainStepBench {
             ComputationGraph head = Optimizers.apply(split.head().clone(), SGD_MOMENTUM);
             boolean direct = HeadTrainer.prepare(head).layers() > 0; // as phase 2 trains it
             MultiDataSet data = new MultiDataSet(boundary[0], new INDArray[] {y});
-            double[] headSeconds = RoundTimer.time(size.warmup() + 1, size.rounds(), () -> head.fit(data));
+            double[] headSeconds;
+            try (BlasThreads blas = BlasThreads.limitProcess(1)) { // as HeadTrainer's epochs run
+                headSeconds = RoundTimer.time(size.warmup() + 1, size.rounds(), () -> head.fit(data));
+            }
             String what = "head on cached activations" + (direct ? ", convolutions on oneDNN directly" : "");
             out.add(log(Measurement.timed("train_step", prefix + "/cached_head", variant(what, layout), batch,
                     headSeconds).with("score", head.score())));

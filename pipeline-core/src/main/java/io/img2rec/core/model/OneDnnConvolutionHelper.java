@@ -9,15 +9,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.bytedeco.dnnl.const_dnnl_op_desc_t;
 import org.bytedeco.dnnl.dnnl_convolution_desc_t;
-import org.bytedeco.dnnl.dnnl_exec_arg_t;
 import org.bytedeco.dnnl.dnnl_memory;
 import org.bytedeco.dnnl.dnnl_memory_desc_t;
-import org.bytedeco.dnnl.dnnl_primitive;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
 import org.bytedeco.dnnl.dnnl_stream;
-import org.bytedeco.javacpp.Pointer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
@@ -203,21 +199,10 @@ final class OneDnnConvolutionHelper implements ConvolutionHelper {
         return plan;
     }
 
-    /** The address of an array's first element (ND4J's buffer pointer of a view already points there). */
-    static Pointer address(INDArray a) {
-        return a.data().addressPointer();
-    }
-
     // ---- a plan: the primitives for one input shape ----
 
-    private static final class Plan implements AutoCloseable {
+    private static final class Plan extends OneDnnPrimitives {
         final long[] zDims;
-        final List<Pointer> owned = new ArrayList<>();
-        final List<dnnl_primitive_desc> descs = new ArrayList<>();
-        final List<dnnl_primitive> primitives = new ArrayList<>();
-        final List<dnnl_memory> memories = new ArrayList<>();
-        long bufferBytes;
-        final String layer;
 
         // the callers' arrays, bound on every call
         final dnnl_memory xUser;
@@ -225,15 +210,12 @@ final class OneDnnConvolutionHelper implements ConvolutionHelper {
         final dnnl_memory bUser;
         final dnnl_memory zUser;
 
-        record Run(dnnl_primitive primitive, dnnl_exec_arg_t args, int count) {
-        }
-
         final List<Run> forwardRuns = new ArrayList<>();
         final List<Run> backwardRuns = new ArrayList<>();
 
         Plan(String layer, long[] x, long[] w, int[] kernel, int[] strides, int[] pad, ConvolutionMode mode,
              boolean bias, boolean inputGradient) {
-            this.layer = layer;
+            super(layer);
             boolean done = false;
             try {
                 long n = x[0];
@@ -396,92 +378,6 @@ final class OneDnnConvolutionHelper implements ConvolutionHelper {
             return m;
         }
 
-        /** {@code user} in layout {@code want}: itself, or a buffer it is re-ordered into first in {@code runs}. */
-        private dnnl_memory into(List<Run> runs, dnnl_memory user, dnnl_memory_desc_t userMd,
-                                 dnnl_memory_desc_t want) {
-            if (same(want, userMd)) {
-                return user;
-            }
-            dnnl_memory m = memory(want, true);
-            reorder(runs, user, userMd, m, want);
-            return m;
-        }
-
-        private static boolean same(dnnl_memory_desc_t a, dnnl_memory_desc_t b) {
-            return dnnl_memory_desc_equal(a, b) != 0;
-        }
-
-        private dnnl_memory_desc_t query(dnnl_primitive_desc pd, int what) {
-            dnnl_memory_desc_t md = keep(new dnnl_memory_desc_t());
-            Pointer.memcpy(md, dnnl_primitive_desc_query_md(pd, what, 0), Pointer.sizeof(dnnl_memory_desc_t.class));
-            return md;
-        }
-
-        private dnnl_memory_desc_t md(long[] dims, int tag) {
-            return keep(OneDnnTrunk.plainDesc(dims, tag));
-        }
-
-        private dnnl_primitive_desc create(dnnl_convolution_desc_t desc, dnnl_primitive_desc hint) {
-            dnnl_primitive_desc pd = new dnnl_primitive_desc();
-            OneDnnTrunk.check(dnnl_primitive_desc_create(pd, new const_dnnl_op_desc_t(desc), null,
-                    OneDnnTrunk.engine(), hint), "primitive_desc_create", layer);
-            descs.add(pd);
-            return pd;
-        }
-
-        /** @param buffer whether the memory gets a buffer of its own (else the caller's, bound per call) */
-        private dnnl_memory memory(dnnl_memory_desc_t md, boolean buffer) {
-            Pointer handle = null;
-            if (buffer) {
-                OneDnnTrunk.Buffer b = new OneDnnTrunk.Buffer(dnnl_memory_desc_get_size(md));
-                keep(b.raw);
-                handle = b.aligned;
-                bufferBytes += b.size;
-            }
-            dnnl_memory m = new dnnl_memory();
-            OneDnnTrunk.check(dnnl_memory_create(m, md, OneDnnTrunk.engine(), handle), "memory_create", layer);
-            memories.add(m);
-            return m;
-        }
-
-        private void reorder(List<Run> runs, dnnl_memory from, dnnl_memory_desc_t fromMd, dnnl_memory to,
-                             dnnl_memory_desc_t toMd) {
-            dnnl_primitive_desc rpd = new dnnl_primitive_desc();
-            OneDnnTrunk.check(dnnl_reorder_primitive_desc_create(rpd, fromMd, OneDnnTrunk.engine(), toMd,
-                    OneDnnTrunk.engine(), null), "reorder_primitive_desc_create", layer);
-            descs.add(rpd);
-            run(runs, rpd, new int[] {DNNL_ARG_FROM, DNNL_ARG_TO}, from, to);
-        }
-
-        private void run(List<Run> runs, dnnl_primitive_desc pd, int[] argIds, dnnl_memory... mems) {
-            dnnl_primitive prim = new dnnl_primitive();
-            OneDnnTrunk.check(dnnl_primitive_create(prim, pd), "primitive_create", layer);
-            primitives.add(prim);
-            dnnl_exec_arg_t args = keep(new dnnl_exec_arg_t(argIds.length));
-            for (int i = 0; i < argIds.length; i++) {
-                args.position(i).arg(argIds[i]).memory(mems[i]);
-            }
-            args.position(0);
-            runs.add(new Run(prim, args, argIds.length));
-        }
-
-        private <T extends Pointer> T keep(T p) {
-            owned.add(p);
-            return p;
-        }
-
-        private void bind(dnnl_memory m, INDArray a) {
-            OneDnnTrunk.check(dnnl_memory_set_data_handle(m, address(a)), "memory_set_data_handle", layer);
-        }
-
-        private void execute(dnnl_stream stream, List<Run> runs) {
-            for (Run r : runs) {
-                OneDnnTrunk.check(dnnl_primitive_execute(r.primitive(), stream, r.count(), r.args()),
-                        "primitive_execute", layer);
-            }
-            OneDnnTrunk.check(dnnl_stream_wait(stream), "stream_wait", layer);
-        }
-
         void forward(dnnl_stream stream, INDArray x, INDArray w, INDArray b, INDArray z) {
             bind(xUser, x);
             bind(wUser, w);
@@ -508,18 +404,6 @@ final class OneDnnConvolutionHelper implements ConvolutionHelper {
                 bind(gradBUser, gradB);
             }
             execute(stream, backwardRuns);
-        }
-
-        @Override
-        public void close() {
-            primitives.forEach(p -> dnnl_primitive_destroy(p));
-            primitives.clear();
-            memories.forEach(m -> dnnl_memory_destroy(m));
-            memories.clear();
-            descs.forEach(d -> dnnl_primitive_desc_destroy(d));
-            descs.clear();
-            owned.forEach(Pointer::close);
-            owned.clear();
         }
     }
 }

@@ -191,12 +191,12 @@ class TrainingConvolutionsTest {
         INDArray m = Nd4j.arange(0, 40).castTo(DataType.FLOAT).reshape(4, 10);
         INDArray row = m.getRow(2);
         org.bytedeco.javacpp.FloatPointer p = new org.bytedeco.javacpp.FloatPointer(
-                OneDnnConvolutionHelper.address(row));
+                OneDnnPrimitives.address(row));
         assertEquals(20f, p.get(0));
         assertEquals(21f, p.get(1));
         INDArray bias = small().getLayer("c2").getParam("b"); // a [1, 16] view into the flattened parameters
         assertTrue(OneDnnConvolutionHelper.denseC(bias));
-        assertEquals(bias.getFloat(3), new org.bytedeco.javacpp.FloatPointer(OneDnnConvolutionHelper.address(bias))
+        assertEquals(bias.getFloat(3), new org.bytedeco.javacpp.FloatPointer(OneDnnPrimitives.address(bias))
                 .get(3));
         assertTrue(!OneDnnConvolutionHelper.denseC(m.getColumn(1)));
     }

@@ -1,9 +1,11 @@
 package io.img2rec.train.loop;
 
 import io.img2rec.core.nativeio.ForwardOnlyHelpers;
+import io.img2rec.core.nativeio.BlasThreads;
 import io.img2rec.core.nativeio.OpenMpThreads;
 import io.img2rec.core.metrics.MetricValue;
 import io.img2rec.core.metrics.RocAuc;
+import io.img2rec.core.model.TrainingBatchNorms;
 import io.img2rec.core.model.TrainingConvolutions;
 import io.img2rec.train.cache.CacheItem;
 import io.img2rec.train.cache.FrozenTrunkCache;
@@ -52,11 +54,12 @@ public final class HeadTrainer {
     /**
      * Sets {@code head} up to train as {@link #trainEpoch} trains it (benchmarks time the same step); idempotent.
      *
-     * @return what {@link TrainingConvolutions} switched
+     * @return what {@link TrainingConvolutions} switched ({@link TrainingBatchNorms} is installed too)
      */
     public static TrainingConvolutions.Installed prepare(ComputationGraph head) {
         ForwardOnlyHelpers.install(head); // M2.1's oneDNN backward is wrong in NHWC
         PreOutputReuse.enable(head); // each convolution's forward pass once per step, not twice
+        TrainingBatchNorms.install(head); // oneDNN's training-mode batch norm, not libnd4j's generic backward
         return TrainingConvolutions.install(head); // oneDNN directly: libnd4j's bits, no unused input gradient
     }
 
@@ -71,8 +74,11 @@ public final class HeadTrainer {
         DenseTopStep step = direct(head).orElse(null);
         double lossSum = 0;
         int batches = 0;
-        // a dense top's small operations run faster, to the same bits, on one OpenMP thread (this thread only)
-        try (OpenMpThreads serial = step != null ? OpenMpThreads.limitCallingThread(1) : null) {
+        // a dense top's small operations run faster, to the same bits, on one OpenMP thread (this thread only);
+        // OpenBLAS's spinning pool would contend with the OpenMP threads for the cores: one BLAS thread (products
+        // then also sum the same way whatever the host's core count)
+        try (BlasThreads blas = BlasThreads.limitProcess(1);
+             OpenMpThreads serial = step != null ? OpenMpThreads.limitCallingThread(1) : null) {
             for (int from = 0; from < items.size(); from += batchSize) {
                 List<CacheItem> batch = items.subList(from, Math.min(items.size(), from + batchSize));
                 INDArray[] inputs = data.cache().batch(batch);
@@ -106,7 +112,8 @@ public final class HeadTrainer {
         // number of rows computed together (a batch of 57 differed from batches of 16 by 3e-8), and the scores
         // decide the best epoch and the thresholds.
         int chunk = batchSize;
-        try (OpenMpThreads serial = step != null ? OpenMpThreads.limitCallingThread(1) : null) {
+        try (BlasThreads blas = BlasThreads.limitProcess(1);
+             OpenMpThreads serial = step != null ? OpenMpThreads.limitCallingThread(1) : null) {
             scoreInChunks(head, cache, images, step, chunk, scores);
         }
         return scores;
