@@ -97,8 +97,9 @@ def main():
             whole_j = res.rate("img2rec", base + "/whole_frozen", "whole network, frozen layers" + layout)
             print(f"| train step {arch} b16{layout}, whole network with frozen layers (like for like) | {fmt(whole_j)} | "
                   f"{fmt(wn)} | {fmt(wc)} | {fmt(ratio(whole_j, best(wn, wc)))}× | ≥ 1.5× |")
-            # phase 2's convolutions on oneDNN called directly (since 2026-12-04), or on DL4J's helper
-            for head in ("head on cached activations, convolutions on oneDNN directly", "head on cached activations"):
+            # phase 2's convolutions (2026-12-04) and batch norms (2026-12-05) on oneDNN called directly, or on DL4J
+            for head in ("head on cached activations, convolutions and batch norms on oneDNN directly",
+                         "head on cached activations, convolutions on oneDNN directly", "head on cached activations"):
                 head_j = res.rate("img2rec", base + "/cached_head", head + layout)
                 if head_j is None:
                     continue

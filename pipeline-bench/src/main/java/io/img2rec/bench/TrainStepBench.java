@@ -4,6 +4,7 @@ import io.img2rec.core.config.OptimizerConfig;
 import io.img2rec.core.model.Backbone;
 import io.img2rec.core.model.FreezePlan;
 import io.img2rec.core.model.GraphTopology;
+import io.img2rec.core.model.TrainingBatchNorms;
 import io.img2rec.core.model.TrunkHeadSplit;
 import io.img2rec.core.nativeio.BlasThreads;
 import io.img2rec.core.nativeio.ForwardOnlyHelpers;
@@ -70,12 +71,15 @@ final class TrainStepBench {
                     .with("boundary", plan.boundary())));
             ComputationGraph head = Optimizers.apply(split.head().clone(), SGD_MOMENTUM);
             boolean direct = HeadTrainer.prepare(head).layers() > 0; // as phase 2 trains it
+            boolean batchNorms = TrainingBatchNorms.install(head).layers() > 0; // idempotent: what prepare did
             MultiDataSet data = new MultiDataSet(boundary[0], new INDArray[] {y});
             double[] headSeconds;
             try (BlasThreads blas = BlasThreads.limitProcess(1)) { // as HeadTrainer's epochs run
                 headSeconds = RoundTimer.time(size.warmup() + 1, size.rounds(), () -> head.fit(data));
             }
-            String what = "head on cached activations" + (direct ? ", convolutions on oneDNN directly" : "");
+            String what = "head on cached activations" + (direct ? ", convolutions" : "")
+                    + (direct && batchNorms ? " and batch norms" : batchNorms ? ", batch norms" : "")
+                    + (direct || batchNorms ? " on oneDNN directly" : "");
             out.add(log(Measurement.timed("train_step", prefix + "/cached_head", variant(what, layout), batch,
                     headSeconds).with("score", head.score())));
             head.close();
