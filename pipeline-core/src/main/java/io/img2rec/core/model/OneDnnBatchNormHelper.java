@@ -2,10 +2,8 @@ package io.img2rec.core.model;
 
 import static org.bytedeco.dnnl.global.dnnl.*;
 
-import java.lang.ref.Cleaner;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -44,41 +42,21 @@ import org.nd4j.linalg.factory.Nd4j;
  * input gradient. Results equal DL4J's to float rounding (the sums run in another order), not bit for bit.
  *
  * <p>NCHW, float, 4-D (DL4J reshapes 2-D inputs to [n, c, 1, 1] before calling a helper), scale and shift trained
- * (not {@code lockGammaBeta}). Not thread-safe, like the layer it serves; natives released by a {@link Cleaner}.
+ * (not {@code lockGammaBeta}). Not thread-safe, like the layer it serves; natives released by {@link OneDnnPlans}.
  */
 final class OneDnnBatchNormHelper implements BatchNormalizationHelper {
-    private static final Cleaner CLEANER = Cleaner.create();
     /** Plans kept per layer (least recently used dropped): a training batch, its short last batch, scoring's. */
     private static final int MAX_PLANS = 4;
 
     private final String layer;
-    private final Natives natives;
+    private final OneDnnPlans<Plan> natives;
     private INDArray meanCache;
     private INDArray varCache;
 
     /** @param layer the layer's name, for errors */
     OneDnnBatchNormHelper(String layer) {
         this.layer = layer;
-        this.natives = new Natives();
-        CLEANER.register(this, natives);
-    }
-
-    /** The natives, reachable from the cleaner without the helper. */
-    private static final class Natives implements Runnable {
-        final dnnl_stream stream = new dnnl_stream();
-        final LinkedHashMap<String, Plan> plans = new LinkedHashMap<>(8, 0.75f, true);
-
-        Natives() {
-            OneDnnTrunk.check(dnnl_stream_create(stream, OneDnnTrunk.engine(), dnnl_stream_default_flags),
-                    "stream_create", "-");
-        }
-
-        @Override
-        public void run() {
-            plans.values().forEach(Plan::close);
-            plans.clear();
-            dnnl_stream_destroy(stream);
-        }
+        this.natives = new OneDnnPlans<Plan>(MAX_PLANS).releaseWith(this);
     }
 
     @Override
@@ -93,11 +71,7 @@ final class OneDnnBatchNormHelper implements BatchNormalizationHelper {
 
     @Override
     public Map<String, Long> helperMemoryUse() {
-        long bytes = 0;
-        for (Plan p : natives.plans.values()) {
-            bytes += p.bufferBytes;
-        }
-        return Map.of("oneDNN batch-norm buffers", bytes);
+        return Map.of("oneDNN batch-norm buffers", natives.bufferBytes());
     }
 
     @Override
@@ -179,18 +153,7 @@ final class OneDnnBatchNormHelper implements BatchNormalizationHelper {
     }
 
     private Plan plan(long[] x, float eps) {
-        String key = Arrays.toString(x) + eps;
-        Plan plan = natives.plans.get(key);
-        if (plan == null) {
-            plan = new Plan(layer, x, eps);
-            natives.plans.put(key, plan);
-            if (natives.plans.size() > MAX_PLANS) {
-                Map.Entry<String, Plan> eldest = natives.plans.entrySet().iterator().next();
-                natives.plans.remove(eldest.getKey());
-                eldest.getValue().close();
-            }
-        }
-        return plan;
+        return natives.get(Arrays.toString(x) + eps, () -> new Plan(layer, x, eps));
     }
 
     // ---- a plan: the primitives for one input shape; each built on its first use ----

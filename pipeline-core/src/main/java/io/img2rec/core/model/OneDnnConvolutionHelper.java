@@ -2,10 +2,8 @@ package io.img2rec.core.model;
 
 import static org.bytedeco.dnnl.global.dnnl.*;
 
-import java.lang.ref.Cleaner;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -46,16 +44,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * </ul>
  *
  * <p>NCHW, float, dilation 1 only ({@link TrainingConvolutions} installs it on such layers). Not thread-safe, like
- * the layer it serves. Natives are released when the helper becomes unreachable (a {@link Cleaner}).
+ * the layer it serves. Natives are released when the helper becomes unreachable ({@link OneDnnPlans}).
  */
 final class OneDnnConvolutionHelper implements ConvolutionHelper {
-    private static final Cleaner CLEANER = Cleaner.create();
     /** Plans kept per layer (least recently used dropped): a training batch, its short last batch, scoring's. */
     private static final int MAX_PLANS = 4;
 
     private final String layer;
     private final boolean inputGradient;
-    private final Natives natives;
+    private final OneDnnPlans<Plan> natives;
 
     /**
      * @param layer         the layer's name, for errors
@@ -64,30 +61,11 @@ final class OneDnnConvolutionHelper implements ConvolutionHelper {
     OneDnnConvolutionHelper(String layer, boolean inputGradient) {
         this.layer = layer;
         this.inputGradient = inputGradient;
-        this.natives = new Natives();
-        CLEANER.register(this, natives);
+        this.natives = new OneDnnPlans<Plan>(MAX_PLANS).releaseWith(this);
     }
 
     boolean computesInputGradient() {
         return inputGradient;
-    }
-
-    /** The natives, reachable from the cleaner without the helper. */
-    private static final class Natives implements Runnable {
-        final dnnl_stream stream = new dnnl_stream();
-        final LinkedHashMap<String, Plan> plans = new LinkedHashMap<>(8, 0.75f, true);
-
-        Natives() {
-            OneDnnTrunk.check(dnnl_stream_create(stream, OneDnnTrunk.engine(), dnnl_stream_default_flags),
-                    "stream_create", "-");
-        }
-
-        @Override
-        public void run() {
-            plans.values().forEach(Plan::close);
-            plans.clear();
-            dnnl_stream_destroy(stream);
-        }
     }
 
     @Override
@@ -97,11 +75,7 @@ final class OneDnnConvolutionHelper implements ConvolutionHelper {
 
     @Override
     public Map<String, Long> helperMemoryUse() {
-        long bytes = 0;
-        for (Plan p : natives.plans.values()) {
-            bytes += p.bufferBytes;
-        }
-        return Map.of("oneDNN re-order buffers", bytes);
+        return Map.of("oneDNN re-order buffers", natives.bufferBytes());
     }
 
     @Override
@@ -186,17 +160,7 @@ final class OneDnnConvolutionHelper implements ConvolutionHelper {
     private Plan plan(long[] x, long[] w, int[] kernel, int[] strides, int[] pad, ConvolutionMode mode,
                       boolean bias) {
         String key = Arrays.toString(x) + Arrays.toString(w) + bias;
-        Plan plan = natives.plans.get(key);
-        if (plan == null) {
-            plan = new Plan(layer, x, w, kernel, strides, pad, mode, bias, inputGradient);
-            natives.plans.put(key, plan);
-            if (natives.plans.size() > MAX_PLANS) {
-                Map.Entry<String, Plan> eldest = natives.plans.entrySet().iterator().next();
-                natives.plans.remove(eldest.getKey());
-                eldest.getValue().close();
-            }
-        }
-        return plan;
+        return natives.get(key, () -> new Plan(layer, x, w, kernel, strides, pad, mode, bias, inputGradient));
     }
 
     // ---- a plan: the primitives for one input shape ----

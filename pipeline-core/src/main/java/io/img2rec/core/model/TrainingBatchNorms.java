@@ -1,6 +1,5 @@
 package io.img2rec.core.model;
 
-import java.lang.reflect.Field;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -31,7 +30,8 @@ public final class TrainingBatchNorms {
     /** System property: {@code auto} (default: oneDNN directly where DL4J would use its oneDNN helper), {@code dl4j}. */
     public static final String PROPERTY = "img2rec.train.batchnorms";
 
-    private static final Field HELPER = helperField();
+    private static final HelperField<BatchNormalizationHelper> HELPER = HelperField.of(
+            org.deeplearning4j.nn.layers.normalization.BatchNormalization.class, BatchNormalizationHelper.class);
     /** The first graph switched says so at INFO (once per process: every epoch calls {@link #install}). */
     private static final AtomicBoolean LOGGED = new AtomicBoolean();
 
@@ -61,7 +61,7 @@ public final class TrainingBatchNorms {
             throw new IllegalArgumentException("system property " + PROPERTY + "=" + setting
                     + ": use auto or dl4j");
         }
-        if (HELPER == null) {
+        if (!HELPER.present()) {
             return new Installed(0, "DL4J's BatchNormalization has no helper field here");
         }
         if (!Nd4j.getEnvironment().isCPU()) {
@@ -79,7 +79,7 @@ public final class TrainingBatchNorms {
             }
             BatchNormalization conf = (BatchNormalization) l.conf().getLayer();
             String name = conf.getLayerName();
-            BatchNormalizationHelper current = helper(l);
+            BatchNormalizationHelper current = HELPER.get(l);
             if (current instanceof OneDnnBatchNormHelper) {
                 switched++;
                 continue;
@@ -90,7 +90,7 @@ public final class TrainingBatchNorms {
                 skipped.append(skipped.length() == 0 ? "" : "; ").append(name).append(": ").append(why);
                 continue;
             }
-            set(l, new OneDnnBatchNormHelper(name));
+            HELPER.set(l, new OneDnnBatchNormHelper(name));
             switched++;
         }
         Installed installed = new Installed(switched, skipped.toString());
@@ -113,31 +113,5 @@ public final class TrainingBatchNorms {
             return "parameters not float";
         }
         return null;
-    }
-
-    private static BatchNormalizationHelper helper(Layer l) {
-        try {
-            return (BatchNormalizationHelper) HELPER.get(l);
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException("cannot read DL4J's batch-norm helper", e);
-        }
-    }
-
-    private static void set(Layer l, BatchNormalizationHelper h) {
-        try {
-            HELPER.set(l, h);
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException("cannot set DL4J's batch-norm helper", e);
-        }
-    }
-
-    private static Field helperField() {
-        try {
-            Field f = org.deeplearning4j.nn.layers.normalization.BatchNormalization.class.getDeclaredField("helper");
-            f.setAccessible(true);
-            return f;
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return null;
-        }
     }
 }

@@ -1,6 +1,5 @@
 package io.img2rec.core.model;
 
-import java.lang.reflect.Field;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -32,7 +31,8 @@ public final class TrainingConvolutions {
     /** System property: {@code auto} (default: oneDNN directly where DL4J would use its oneDNN helper), {@code dl4j}. */
     public static final String PROPERTY = "img2rec.train.convolutions";
 
-    private static final Field HELPER = helperField();
+    private static final HelperField<ConvolutionHelper> HELPER = HelperField.of(
+            org.deeplearning4j.nn.layers.convolution.ConvolutionLayer.class, ConvolutionHelper.class);
     /** The first graph switched says so at INFO (once per process: every epoch calls {@link #install}). */
     private static final AtomicBoolean LOGGED = new AtomicBoolean();
 
@@ -63,7 +63,7 @@ public final class TrainingConvolutions {
             throw new IllegalArgumentException("system property " + PROPERTY + "=" + setting
                     + ": use auto or dl4j");
         }
-        if (HELPER == null) {
+        if (!HELPER.present()) {
             return new Installed(0, 0, "DL4J's ConvolutionLayer has no helper field here");
         }
         if (!Nd4j.getEnvironment().isCPU()) {
@@ -83,7 +83,7 @@ public final class TrainingConvolutions {
             }
             ConvolutionLayer conf = (ConvolutionLayer) l.conf().getLayer();
             String name = conf.getLayerName();
-            ConvolutionHelper current = helper(l);
+            ConvolutionHelper current = HELPER.get(l);
             if (current instanceof OneDnnConvolutionHelper h) {
                 switched++;
                 noInputGradient += h.computesInputGradient() ? 0 : 1;
@@ -97,7 +97,7 @@ public final class TrainingConvolutions {
             }
             List<String> inputs = graph.getConfiguration().getVertexInputs().get(name);
             boolean inputGradient = inputs == null || !networkInputs.containsAll(inputs);
-            set(l, new OneDnnConvolutionHelper(name, inputGradient));
+            HELPER.set(l, new OneDnnConvolutionHelper(name, inputGradient));
             switched++;
             noInputGradient += inputGradient ? 0 : 1;
         }
@@ -121,31 +121,5 @@ public final class TrainingConvolutions {
             return "weights not float";
         }
         return null;
-    }
-
-    private static ConvolutionHelper helper(Layer l) {
-        try {
-            return (ConvolutionHelper) HELPER.get(l);
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException("cannot read DL4J's convolution helper", e);
-        }
-    }
-
-    private static void set(Layer l, ConvolutionHelper h) {
-        try {
-            HELPER.set(l, h);
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException("cannot set DL4J's convolution helper", e);
-        }
-    }
-
-    private static Field helperField() {
-        try {
-            Field f = org.deeplearning4j.nn.layers.convolution.ConvolutionLayer.class.getDeclaredField("helper");
-            f.setAccessible(true);
-            return f;
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return null;
-        }
     }
 }
