@@ -89,7 +89,7 @@ final class OneDnnBatchNormHelper implements BatchNormalizationHelper {
                               INDArray mean, INDArray var, double decay, double eps, CNN2DFormat format,
                               LayerWorkspaceMgr workspaceMgr) {
         supported(x, gamma, beta, format);
-        INDArray input = dense(x);
+        INDArray input = OneDnnPrimitives.dense(x);
         Plan plan = plan(input.shape(), (float) eps);
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, input.shape());
         if (training) {
@@ -118,10 +118,10 @@ final class OneDnnBatchNormHelper implements BatchNormalizationHelper {
         if (meanCache == null || meanCache.length() != input.size(1)) {
             throw new IllegalStateException("layer '" + layer + "': backprop without a training forward pass");
         }
-        INDArray x = dense(input);
+        INDArray x = OneDnnPrimitives.dense(input);
         Plan plan = plan(x.shape(), (float) eps);
         INDArray gradI = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, x.shape());
-        plan.backward(natives.stream, x, meanCache, varCache, dense(epsilon), vector(gamma, "gamma"),
+        plan.backward(natives.stream, x, meanCache, varCache, OneDnnPrimitives.dense(epsilon), vector(gamma, "gamma"),
                 vector(beta, "beta"), gradI,
                 vector(dGammaView, "gamma gradient"), vector(dBetaView, "beta gradient"));
         Gradient g = new DefaultGradient();
@@ -139,17 +139,9 @@ final class OneDnnBatchNormHelper implements BatchNormalizationHelper {
         }
     }
 
-    private static INDArray dense(INDArray a) {
-        return OneDnnConvolutionHelper.denseC(a) ? a : a.dup('c');
-    }
-
     /** Per-channel vectors ([c] or [1, c]) are parameter or gradient views, read or written in place. */
     private INDArray vector(INDArray a, String what) {
-        if (a.dataType() != DataType.FLOAT || !OneDnnConvolutionHelper.denseC(a)) {
-            throw new IllegalStateException("layer '" + layer + "': " + what + " is not a dense float vector, shape "
-                    + Arrays.toString(a.shape()) + " strides " + Arrays.toString(a.stride()));
-        }
-        return a;
+        return OneDnnPrimitives.inPlace(a, layer, what);
     }
 
     private Plan plan(long[] x, float eps) {

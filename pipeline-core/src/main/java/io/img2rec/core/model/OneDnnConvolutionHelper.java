@@ -89,10 +89,10 @@ final class OneDnnConvolutionHelper implements ConvolutionHelper {
                               ConvolutionMode convolutionMode, int[] dilation, CNN2DFormat format,
                               LayerWorkspaceMgr workspaceMgr) {
         supported(input, dilation, format);
-        INDArray x = dense(input);
+        INDArray x = OneDnnPrimitives.dense(input);
         Plan plan = plan(x.shape(), weights.shape(), kernel, strides, pad, convolutionMode, bias != null);
         INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, plan.zDims);
-        plan.forward(natives.stream, x, contiguous(weights, "weights"), bias == null ? null : contiguous(bias, "bias"),
+        plan.forward(natives.stream, x, inPlace(weights, "weights"), bias == null ? null : inPlace(bias, "bias"),
                 z);
         return z;
     }
@@ -107,13 +107,13 @@ final class OneDnnConvolutionHelper implements ConvolutionHelper {
                                                      ConvolutionMode convolutionMode, int[] dilation,
                                                      CNN2DFormat format, LayerWorkspaceMgr workspaceMgr) {
         supported(input, dilation, format);
-        INDArray x = dense(input);
+        INDArray x = OneDnnPrimitives.dense(input);
         Plan plan = plan(x.shape(), weights.shape(), kernel, strides, pad, convolutionMode, biasGradView != null);
         INDArray gradI = inputGradient
                 ? workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape()) : null;
-        plan.backward(natives.stream, x, contiguous(weights, "weights"), dense(delta), gradI,
-                contiguous(weightGradView, "weight gradient"),
-                biasGradView == null ? null : contiguous(biasGradView, "bias gradient"));
+        plan.backward(natives.stream, x, inPlace(weights, "weights"), OneDnnPrimitives.dense(delta), gradI,
+                inPlace(weightGradView, "weight gradient"),
+                biasGradView == null ? null : inPlace(biasGradView, "bias gradient"));
         Gradient g = new DefaultGradient();
         if (biasGradView != null) {
             g.gradientForVariable().put(ConvolutionParamInitializer.BIAS_KEY, biasGradView);
@@ -131,30 +131,8 @@ final class OneDnnConvolutionHelper implements ConvolutionHelper {
         }
     }
 
-    /** @return {@code a} if c-ordered with default strides (its buffer can be handed to oneDNN), else a copy */
-    private static INDArray dense(INDArray a) {
-        return denseC(a) ? a : a.dup('c');
-    }
-
-    /** Parameter and gradient views are written in place: they must be dense already (DL4J's are). */
-    private INDArray contiguous(INDArray a, String what) {
-        if (a.dataType() != DataType.FLOAT || !denseC(a)) {
-            throw new IllegalStateException("layer '" + layer + "': " + what + " are not a dense float c-order view,"
-                    + " shape " + Arrays.toString(a.shape()) + " strides " + Arrays.toString(a.stride()));
-        }
-        return a;
-    }
-
-    /** @return whether {@code a}'s elements lie one after another in c order (dimensions of size 1 aside) */
-    static boolean denseC(INDArray a) {
-        long expected = 1;
-        for (int d = a.rank() - 1; d >= 0; d--) {
-            if (a.size(d) != 1 && a.stride(d) != expected) {
-                return false;
-            }
-            expected *= a.size(d);
-        }
-        return true;
+    private INDArray inPlace(INDArray a, String what) {
+        return OneDnnPrimitives.inPlace(a, layer, what);
     }
 
     private Plan plan(long[] x, long[] w, int[] kernel, int[] strides, int[] pad, ConvolutionMode mode,

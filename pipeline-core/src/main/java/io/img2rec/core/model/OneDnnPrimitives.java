@@ -3,6 +3,7 @@ package io.img2rec.core.model;
 import static org.bytedeco.dnnl.global.dnnl.*;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import org.bytedeco.dnnl.const_dnnl_op_desc_t;
@@ -13,6 +14,7 @@ import org.bytedeco.dnnl.dnnl_primitive;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
 import org.bytedeco.dnnl.dnnl_stream;
 import org.bytedeco.javacpp.Pointer;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -113,6 +115,36 @@ class OneDnnPrimitives implements AutoCloseable {
     <T extends Pointer> T keep(T p) {
         owned.add(p);
         return p;
+    }
+
+    /** @return whether {@code a}'s elements lie one after another in c order (dimensions of size 1 aside) */
+    static boolean denseC(INDArray a) {
+        long expected = 1;
+        for (int d = a.rank() - 1; d >= 0; d--) {
+            if (a.size(d) != 1 && a.stride(d) != expected) {
+                return false;
+            }
+            expected *= a.size(d);
+        }
+        return true;
+    }
+
+    /** @return {@code a} if c-ordered with default strides (its buffer can be handed to oneDNN), else a copy */
+    static INDArray dense(INDArray a) {
+        return denseC(a) ? a : a.dup('c');
+    }
+
+    /**
+     * Parameter and gradient views are read or written in place: they must be dense float already (DL4J's are).
+     *
+     * @return {@code a}
+     */
+    static INDArray inPlace(INDArray a, String layer, String what) {
+        if (a.dataType() != DataType.FLOAT || !denseC(a)) {
+            throw new IllegalStateException("layer '" + layer + "': " + what + " is not a dense float c-order view,"
+                    + " shape " + Arrays.toString(a.shape()) + " strides " + Arrays.toString(a.stride()));
+        }
+        return a;
     }
 
     /** The address of an array's first element (ND4J's buffer pointer of a view already points there). */

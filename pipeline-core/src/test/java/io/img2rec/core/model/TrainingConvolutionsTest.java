@@ -195,9 +195,9 @@ class TrainingConvolutionsTest {
         assertEquals(20f, p.get(0));
         assertEquals(21f, p.get(1));
         INDArray bias = small().getLayer("c2").getParam("b"); // a [1, 16] view into the flattened parameters
-        assertTrue(OneDnnConvolutionHelper.denseC(bias));
+        assertTrue(OneDnnPrimitives.denseC(bias));
         assertEquals(bias.getFloat(3), new org.bytedeco.javacpp.FloatPointer(OneDnnPrimitives.address(bias))
                 .get(3));
-        assertTrue(!OneDnnConvolutionHelper.denseC(m.getColumn(1)));
+        assertTrue(!OneDnnPrimitives.denseC(m.getColumn(1)));
     }
 }
