@@ -1,5 +1,6 @@
 package io.img2rec.train.loop;
 
+import io.img2rec.core.nativeio.FloatArrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -108,7 +109,7 @@ final class HeapAdam {
     void step(Coefficients c, int batch, INDArray x, INDArray delta) {
         int n = (int) x.size(0);
         loadRows(x, n);
-        float[][] d = delta.castTo(DataType.FLOAT).toFloatMatrix();
+        float[][] d = FloatArrays.rows(delta);
         gradient.data().asNioFloat().get((int) gradient.offset() + inputs * units, tailGradient, 0, tailLength);
         adam(c, batch, tailGradient, tail, tailM, tailV);
         params.data().asNioFloat().put((int) params.offset() + inputs * units, tail, 0, tailLength);
@@ -142,10 +143,8 @@ final class HeapAdam {
     }
 
     private void loadRows(INDArray x, int n) {
-        INDArray c = x.dataType() == DataType.FLOAT && x.ordering() == 'c' && x.elementWiseStride() == 1
-                ? x : x.castTo(DataType.FLOAT).dup('c');
-        if (c.size(1) != inputs) {
-            throw new IllegalArgumentException("input has " + c.size(1) + " features, the dense layer " + inputs);
+        if (x.size(1) != inputs) {
+            throw new IllegalArgumentException("input has " + x.size(1) + " features, the dense layer " + inputs);
         }
         if (rows.length < n) {
             float[][] grown = Arrays.copyOf(rows, n);
@@ -154,14 +153,12 @@ final class HeapAdam {
             }
             rows = grown;
         }
-        FloatBuffer buffer = c.data().asNioFloat();
-        for (int k = 0; k < n; k++) {
-            buffer.get((int) c.offset() + k * inputs, rows[k], 0, inputs);
-        }
+        FloatArrays.copyRows(x, rows);
     }
 
-    // Separate small loops over whole arrays with no offsets: the shape HotSpot's C2 vectorises.
-    private static void fma4(float[] y, float[] x0, float[] x1, float[] x2, float[] x3, float a0, float a1, float a2,
+    // Separate small loops over whole arrays with no offsets: the shape HotSpot's C2 vectorises (PhaseOneProbe's
+    // "floor" mode times this loop alone).
+    static void fma4(float[] y, float[] x0, float[] x1, float[] x2, float[] x3, float a0, float a1, float a2,
                              float a3) {
         for (int i = 0; i < y.length; i++) {
             y[i] = Math.fma(x3[i], a3, Math.fma(x2[i], a2, Math.fma(x1[i], a1, Math.fma(x0[i], a0, y[i]))));

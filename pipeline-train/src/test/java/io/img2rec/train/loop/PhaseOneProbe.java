@@ -16,13 +16,16 @@ import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -32,7 +35,7 @@ import java.util.stream.IntStream;
 /**
  * Not a test: measures phase 1 on VGG16@150's shapes (block5_pool features 512×4×4 → flatten → dense 256 → dropout
  * 0.5 → dense 1, 252 training + 54 validation images, batch 16, Adam 1e-3) and where an epoch's time goes.
- * Run: {@code java -cp ... io.img2rec.train.loop.PhaseOneProbe [epochs] [dl4j|fast|both]}.
+ * Run: {@code java -cp ... io.img2rec.train.loop.PhaseOneProbe [epochs] [dl4j|fast|both|ops|floor]}.
  */
 public final class PhaseOneProbe {
     static final int TRAIN = 252;
@@ -146,6 +149,10 @@ public final class PhaseOneProbe {
             HeadTrainer trainer = new HeadTrainer(16, false);
             if (which.equals("ops")) {
                 ops(epochs);
+                return;
+            }
+            if (which.equals("floor")) {
+                floor(epochs);
                 return;
             }
             if (which.equals("both")) {
@@ -330,6 +337,124 @@ public final class PhaseOneProbe {
             ms[i] = m;
             vs[i] = v;
             p[i] = p[i] - (m * epsT) / ((float) Math.sqrt(v) + eps);
+        }
+    }
+
+    /**
+     * What one iteration of the direct step cannot go below on this host with its present design, on VGG16@150's
+     * phase-1 shapes, each piece alone over {@code rounds}×16 calls, on one thread and split over two as
+     * {@link HeapAdam} splits its columns: a read and a write of the weights and both moments (the memory the update
+     * must move), Adam alone ({@link HeapAdam#adam}), the weight gradient alone (the {@link HeapAdam#fma4} loop, four
+     * batch rows per pass), {@link HeapAdam#step} as training runs it, and the dense forward product on one OpenBLAS
+     * and one OpenMP thread (as {@link HeadTrainer} runs a dense top's epoch).
+     */
+    static void floor(int rounds) throws Exception {
+        int n = 16;
+        int in = CHANNELS * SIDE * SIDE;
+        int units = 256;
+        SplittableRandom random = new SplittableRandom(7);
+        float[][] rows = new float[n][in];
+        float[][] delta = new float[n][units];
+        float[][] w = new float[units][in];
+        float[][] m = new float[units][in];
+        float[][] v = new float[units][in];
+        fill(rows, random, 1f);
+        fill(delta, random, 1e-3f);
+        fill(w, random, 1e-2f);
+        HeapAdam.Coefficients c = HeapAdam.Coefficients.of(1e-3f, 0.9f, 0.999f, 1e-7f, 10);
+        java.util.function.BiConsumer<Integer, Integer> touch = (from, to) -> {
+            for (int j = from; j < to; j++) {
+                float[] a = w[j], b = m[j], d = v[j];
+                for (int i = 0; i < in; i++) {
+                    a[i] += 1e-9f;
+                    b[i] += 1e-9f;
+                    d[i] += 1e-9f;
+                }
+            }
+        };
+        java.util.function.BiConsumer<Integer, Integer> adam = (from, to) -> {
+            float[] g = new float[in];
+            for (int j = from; j < to; j++) {
+                Arrays.fill(g, 1e-4f);
+                HeapAdam.adam(c, n, g, w[j], m[j], v[j]);
+            }
+        };
+        java.util.function.BiConsumer<Integer, Integer> gradient = (from, to) -> {
+            float[] g = new float[in];
+            for (int j = from; j < to; j++) {
+                Arrays.fill(g, 0f);
+                for (int k = 0; k < n; k += 4) {
+                    HeapAdam.fma4(g, rows[k], rows[k + 1], rows[k + 2], rows[k + 3], delta[k][j], delta[k + 1][j],
+                            delta[k + 2][j], delta[k + 3][j]);
+                }
+            }
+        };
+        INDArray params = Nd4j.rand(DataType.FLOAT, 1, (long) in * units + units + units + 1).subi(0.5).muli(0.01);
+        INDArray grads = Nd4j.zeros(DataType.FLOAT, params.shape());
+        INDArray state = Nd4j.zeros(DataType.FLOAT, 1, 2 * params.length());
+        INDArray weights = params.get(NDArrayIndex.point(0), NDArrayIndex.interval(0, (long) in * units))
+                .reshape('f', in, units);
+        INDArray x = Nd4j.create(rows);
+        INDArray d = Nd4j.create(delta);
+        HeapAdam heap = HeapAdam.load(params, grads, state.get(NDArrayIndex.point(0),
+                NDArrayIndex.interval(0, params.length())), state.get(NDArrayIndex.point(0),
+                NDArrayIndex.interval(params.length(), 2 * params.length())), in, units);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        Map<String, List<Double>> times = new java.util.LinkedHashMap<>();
+        try (var blas = io.img2rec.core.nativeio.BlasThreads.limitProcess(1);
+             var omp = io.img2rec.core.nativeio.OpenMpThreads.limitCallingThread(1)) {
+            for (int r = 0; r < rounds; r++) {
+                for (int threads = 1; threads <= 2; threads++) {
+                    Map<String, java.util.function.BiConsumer<Integer, Integer>> pieces = new java.util.LinkedHashMap<>();
+                    pieces.put("read + write W, m, v (24 MB)", touch);
+                    pieces.put("Adam alone (2.1 M)", adam);
+                    pieces.put("weight gradient alone (fma4)", gradient);
+                    for (var piece : pieces.entrySet()) {
+                        long t0 = System.nanoTime();
+                        for (int it = 0; it < 16; it++) {
+                            split(pool, threads, units, piece.getValue());
+                        }
+                        times.computeIfAbsent(piece.getKey() + ", " + threads + " thread(s)", k -> new ArrayList<>())
+                                .add((System.nanoTime() - t0) / 16e6);
+                    }
+                }
+                long t0 = System.nanoTime();
+                for (int it = 0; it < 16; it++) {
+                    heap.step(c, n, x, d);
+                }
+                long t1 = System.nanoTime();
+                for (int it = 0; it < 16; it++) {
+                    x.mmul(weights);
+                }
+                long t2 = System.nanoTime();
+                times.computeIfAbsent("HeapAdam.step as trained", k -> new ArrayList<>()).add((t1 - t0) / 16e6);
+                times.computeIfAbsent("forward x.W, OpenBLAS 1 thread", k -> new ArrayList<>()).add((t2 - t1) / 16e6);
+            }
+        } finally {
+            pool.shutdown();
+        }
+        times.forEach((name, values) -> System.out.printf(Locale.ROOT, "%-46s median %.3f ms per iteration%n", name,
+                median(values)));
+    }
+
+    private static void fill(float[][] rows, SplittableRandom random, float scale) {
+        for (float[] row : rows) {
+            for (int i = 0; i < row.length; i++) {
+                row[i] = (float) (random.nextDouble() - 0.5) * scale;
+            }
+        }
+    }
+
+    private static void split(java.util.concurrent.ExecutorService pool, int threads, int units,
+                              java.util.function.BiConsumer<Integer, Integer> work) throws Exception {
+        List<java.util.concurrent.Future<?>> parts = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int from = t * units / threads;
+            int to = (t + 1) * units / threads;
+            parts.add(pool.submit(() -> work.accept(from, to)));
+        }
+        for (var part : parts) {
+            part.get();
         }
     }
 
