@@ -4,6 +4,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 
 /**
@@ -59,7 +60,7 @@ public final class FloatArrays {
         INDArray dense = matrix.dataType() == DataType.FLOAT && matrix.ordering() == 'c'
                 && matrix.elementWiseStride() == 1 && matrix.stride(0) == columns
                 ? matrix : matrix.castTo(DataType.FLOAT).dup('c');
-        java.nio.FloatBuffer buffer = dense.data().asNioFloat();
+        FloatBuffer buffer = dense.data().asNioFloat();
         int offset = Math.toIntExact(dense.offset());
         for (int r = 0; r < rows; r++) {
             if (into[r].length != columns) {

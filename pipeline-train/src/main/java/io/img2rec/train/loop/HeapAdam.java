@@ -159,7 +159,7 @@ final class HeapAdam {
     // Separate small loops over whole arrays with no offsets: the shape HotSpot's C2 vectorises (PhaseOneProbe's
     // "floor" mode times this loop alone).
     static void fma4(float[] y, float[] x0, float[] x1, float[] x2, float[] x3, float a0, float a1, float a2,
-                             float a3) {
+                     float a3) {
         for (int i = 0; i < y.length; i++) {
             y[i] = Math.fma(x3[i], a3, Math.fma(x2[i], a2, Math.fma(x1[i], a1, Math.fma(x0[i], a0, y[i]))));
         }
