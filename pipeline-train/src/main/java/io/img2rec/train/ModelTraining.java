@@ -35,6 +35,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.IntStream;
 
 /**
@@ -208,8 +209,14 @@ final class ModelTraining {
                 Double.isNaN(result.validationAuc()) ? "N/A" : String.format(Locale.ROOT, "%.4f", result.validationAuc()),
                 result.validationAccuracy(), result.seconds(), result.imagesPerSecond(),
                 overallBest ? "  [best]" : ""));
-        for (CheckpointSlot slot : policy.remember(phase, phaseBest, overallBest)) {
-            pending.put(slot, new Pending(head.clone(), result, cache));
+        Set<CheckpointSlot> keep = policy.remember(phase, phaseBest, overallBest);
+        if (!keep.isEmpty()) {
+            // one copy for every slot that keeps this epoch (phase 1's best is usually the overall best too): from
+            // here on the copy is only written and scored, never trained (a clone of a VGG16 top is ≈ 30 ms)
+            Pending copy = new Pending(head.clone(), result, cache);
+            for (CheckpointSlot slot : keep) {
+                pending.put(slot, copy);
+            }
         }
         List<CheckpointSlot> due = policy.due(state.phaseFinished());
         for (CheckpointSlot slot : due) {
