@@ -22,15 +22,18 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.io.File;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 /**
  * Not a test: measures phase 1 on VGG16@150's shapes (block5_pool features 512×4×4 → flatten → dense 256 → dropout
@@ -202,6 +205,16 @@ public final class PhaseOneProbe {
                 System.out.printf(Locale.ROOT, "dl4j median (epochs 2..): train %.3f s, validate %.3f, batches %.3f, "
                                 + "clone %.3f, score all %.3f, write last %.3f%n", median(train), median(validate),
                         median(batchCopy), median(clone), median(scoreAll), median(save));
+            }
+        } finally {
+            deleteTree(spill); // the cache's spill files and the checkpoint the DL4J mode writes
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
             }
         }
     }
