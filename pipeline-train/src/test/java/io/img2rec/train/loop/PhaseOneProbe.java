@@ -8,7 +8,9 @@ import io.img2rec.core.model.GraphAssembly;
 import io.img2rec.core.model.GraphTopology;
 import io.img2rec.core.model.TopSpec;
 import io.img2rec.core.model.TrunkHeadSplit;
+import io.img2rec.core.nativeio.BlasThreads;
 import io.img2rec.core.nativeio.NativeSetup;
+import io.img2rec.core.nativeio.OpenMpThreads;
 import io.img2rec.train.cache.BatchSource;
 import io.img2rec.train.cache.CacheItem;
 import io.img2rec.train.cache.FrozenTrunkCache;
@@ -28,10 +30,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.BiConsumer;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
@@ -281,7 +288,7 @@ public final class PhaseOneProbe {
         var adam = new org.nd4j.linalg.learning.config.Adam(1e-3, 0.9, 0.999, 1e-7).instantiate(state, true);
         float[] rows = new float[n * in];
         float[] hg = new float[in * hidden], hm = new float[in * hidden], hv = new float[in * hidden], hp = new float[in * hidden];
-        java.util.Map<String, List<Double>> times = new java.util.LinkedHashMap<>();
+        Map<String, List<Double>> times = new LinkedHashMap<>();
         for (int r = 0; r < rounds; r++) {
             long[] t = new long[8];
             for (int i = 0; i < 16; i++) {
@@ -375,7 +382,7 @@ public final class PhaseOneProbe {
         fill(delta, random, 1e-3f);
         fill(w, random, 1e-2f);
         HeapAdam.Coefficients c = HeapAdam.Coefficients.of(1e-3f, 0.9f, 0.999f, 1e-7f, 10);
-        java.util.function.BiConsumer<Integer, Integer> touch = (from, to) -> {
+        BiConsumer<Integer, Integer> touch = (from, to) -> {
             for (int j = from; j < to; j++) {
                 float[] a = w[j], b = m[j], d = v[j];
                 for (int i = 0; i < in; i++) {
@@ -385,14 +392,14 @@ public final class PhaseOneProbe {
                 }
             }
         };
-        java.util.function.BiConsumer<Integer, Integer> adam = (from, to) -> {
+        BiConsumer<Integer, Integer> adam = (from, to) -> {
             float[] g = new float[in];
             for (int j = from; j < to; j++) {
                 Arrays.fill(g, 1e-4f);
                 HeapAdam.adam(c, n, g, w[j], m[j], v[j]);
             }
         };
-        java.util.function.BiConsumer<Integer, Integer> gradient = (from, to) -> {
+        BiConsumer<Integer, Integer> gradient = (from, to) -> {
             float[] g = new float[in];
             for (int j = from; j < to; j++) {
                 Arrays.fill(g, 0f);
@@ -412,13 +419,13 @@ public final class PhaseOneProbe {
         HeapAdam heap = HeapAdam.load(params, grads, state.get(NDArrayIndex.point(0),
                 NDArrayIndex.interval(0, params.length())), state.get(NDArrayIndex.point(0),
                 NDArrayIndex.interval(params.length(), 2 * params.length())), in, units);
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
-        Map<String, List<Double>> times = new java.util.LinkedHashMap<>();
-        try (var blas = io.img2rec.core.nativeio.BlasThreads.limitProcess(1);
-             var omp = io.img2rec.core.nativeio.OpenMpThreads.limitCallingThread(1)) {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        Map<String, List<Double>> times = new LinkedHashMap<>();
+        try (var blas = BlasThreads.limitProcess(1);
+             var omp = OpenMpThreads.limitCallingThread(1)) {
             for (int r = 0; r < rounds; r++) {
                 for (int threads = 1; threads <= 2; threads++) {
-                    Map<String, java.util.function.BiConsumer<Integer, Integer>> pieces = new java.util.LinkedHashMap<>();
+                    Map<String, BiConsumer<Integer, Integer>> pieces = new LinkedHashMap<>();
                     pieces.put("read + write W, m, v (24 MB)", touch);
                     pieces.put("Adam alone (2.1 M)", adam);
                     pieces.put("weight gradient alone (fma4)", gradient);
@@ -458,9 +465,9 @@ public final class PhaseOneProbe {
         }
     }
 
-    private static void split(java.util.concurrent.ExecutorService pool, int threads, int units,
-                              java.util.function.BiConsumer<Integer, Integer> work) throws Exception {
-        List<java.util.concurrent.Future<?>> parts = new ArrayList<>();
+    private static void split(ExecutorService pool, int threads, int units,
+                              BiConsumer<Integer, Integer> work) throws Exception {
+        List<Future<?>> parts = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             int from = t * units / threads;
             int to = (t + 1) * units / threads;
